@@ -1,0 +1,108 @@
+/**
+ * The closed set of error codes SettleGuard answers with. Clients and the console switch on
+ * the code; the message is for people. Each code says when it is used. The HTTP status of each
+ * code lives in one table, `http/problem.ts`.
+ */
+export const ERROR_CODES = {
+  // Authentication and authorisation.
+  /** No token or session, or one that is unknown or expired. */
+  unauthenticated: 'unauthenticated',
+  /** The caller's role may not perform this action. */
+  forbidden: 'forbidden',
+  /** The object does not exist, or lies outside the caller's merchant scope. */
+  not_found: 'not_found',
+  /** Too many attempts (login) in the current window. */
+  rate_limited: 'rate_limited',
+  /** Wrong username or password at login. */
+  invalid_credentials: 'invalid_credentials',
+
+  // Generic request problems.
+  /** The request body or query does not match the route's schema. */
+  validation_failed: 'validation_failed',
+  /** The object already exists (same merchant number, terminal id, username…). */
+  conflict: 'conflict',
+  /** A batch holds more items than the endpoint accepts in one call. */
+  batch_too_large: 'batch_too_large',
+  /** The request body is larger than the server accepts. */
+  payload_too_large: 'payload_too_large',
+  /** The action does not apply to the object's current state (resume an active terminal…). */
+  invalid_state: 'invalid_state',
+  /** A file given to import is neither valid NDJSON nor valid CSV. */
+  import_format: 'import_format',
+  /** Something the program did not expect; details are in the server log only. */
+  internal_error: 'internal_error',
+
+  // Identifiers (each is checked by a pure function in core/identifiers).
+  /** Merchant number is not 15 digits. */
+  merchant_no_format: 'merchant_no_format',
+  /** Terminal id is not 8 characters of digits and capital letters. */
+  terminal_id_format: 'terminal_id_format',
+  /** Unified social credit code is not 18 characters of the GB 32100-2015 alphabet. */
+  uscc_format: 'uscc_format',
+  /** Unified social credit code fails its GB 32100-2015 check character. */
+  uscc_checksum: 'uscc_checksum',
+  /** A uscc_checksum override was asked for without a reason. */
+  uscc_override_reason_required: 'uscc_override_reason_required',
+  /** Resident ID is not 17 digits and a digit or X. */
+  resident_id_format: 'resident_id_format',
+  /** Resident ID fails its GB 11643 check digit. */
+  resident_id_checksum: 'resident_id_checksum',
+  /** Resident ID's birth date does not exist or lies in the future. */
+  resident_id_birth_date: 'resident_id_birth_date',
+  /** Personal bank card number is not 13 to 19 digits. */
+  card_number_format: 'card_number_format',
+  /** Warning: the card number fails the Luhn check (some old domestic cards do). */
+  card_luhn_failed: 'card_luhn_failed',
+  /** Corporate account number is not 6 to 32 digits (hyphens and spaces aside). */
+  corporate_account_format: 'corporate_account_format',
+  /** CNAPS bank code is not 12 digits. */
+  cnaps_format: 'cnaps_format',
+  /** Mobile number is not an 11-digit mainland number starting with 1[3-9]. */
+  mobile_format: 'mobile_format',
+  /** MCC is not 4 digits. */
+  mcc_format: 'mcc_format',
+  /** Warning: the card's BIN belongs to another bank than the one declared. */
+  bin_bank_mismatch: 'bin_bank_mismatch',
+
+  // Registry rules.
+  /** The account type is not allowed for the merchant's type (e.g. corporate for a micro). */
+  account_type_not_allowed: 'account_type_not_allowed',
+  /** A unified social credit code is required for this merchant type. */
+  uscc_required: 'uscc_required',
+  /** The merchant of a terminal or account does not exist. */
+  merchant_unknown: 'merchant_unknown',
+} as const;
+
+export type ErrorCode = keyof typeof ERROR_CODES;
+
+/** One problem with one field; `path` is a JSON pointer-like dotted path (`legalPerson.idNumber`). */
+export interface FieldIssue {
+  path: string;
+  code: ErrorCode;
+  message: string;
+  severity: 'error' | 'warning';
+}
+
+/**
+ * An expected failure of a use case. Anything else thrown is a bug and becomes a 500
+ * `internal_error` without details.
+ */
+export class DomainError extends Error {
+  readonly code: ErrorCode;
+  readonly issues: readonly FieldIssue[];
+
+  constructor(code: ErrorCode, message: string, issues: readonly FieldIssue[] = []) {
+    super(message);
+    this.name = 'DomainError';
+    this.code = code;
+    this.issues = issues;
+  }
+}
+
+export function issue(path: string, code: ErrorCode, message: string): FieldIssue {
+  return { path, code, message, severity: 'error' };
+}
+
+export function warning(path: string, code: ErrorCode, message: string): FieldIssue {
+  return { path, code, message, severity: 'warning' };
+}
