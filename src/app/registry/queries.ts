@@ -1,0 +1,159 @@
+/**
+ * Reads of the registry, scoped to what the principal may see: a merchant user asking for
+ * another merchant's data gets `not_found`.
+ */
+import type { AppContext } from '../context.js';
+import { authorise, ensureInScope } from '../context.js';
+import { DomainError } from '../../core/errors.js';
+import { merchantScope, type Principal } from '../../core/roles.js';
+import {
+  accountHistory,
+  currentAccount,
+  findMerchant,
+  findTerminal,
+  listMerchants as listMerchantRows,
+  listTerminals as listTerminalRows,
+  terminalsOfMerchant,
+} from '../../storage/registry-repository.js';
+import {
+  presentAccount,
+  presentMerchantIdentity,
+  presentTerminal,
+  type PresentedAccount,
+  type PresentedTerminal,
+} from './present.js';
+
+export const LIST_LIMIT_MAX = 500;
+export const LIST_LIMIT_DEFAULT = 50;
+const SEARCH_LENGTH_MAX = 100;
+
+export type MerchantView = ReturnType<typeof presentMerchantIdentity> & {
+  settlementAccount: PresentedAccount | null;
+  terminals: PresentedTerminal[];
+};
+
+export async function getMerchant(
+  ctx: AppContext,
+  principal: Principal,
+  merchantNo: string,
+): Promise<MerchantView> {
+  authorise(principal, 'merchants.read');
+  ensureInScope(principal, merchantNo, 'Merchant');
+  const row = await findMerchant(ctx.db, merchantNo);
+  if (!row) throw new DomainError('not_found', 'Merchant not found');
+  const [account, terminals] = await Promise.all([
+    currentAccount(ctx.db, merchantNo),
+    terminalsOfMerchant(ctx.db, merchantNo),
+  ]);
+  return {
+    ...presentMerchantIdentity(row),
+    settlementAccount: account ? presentAccount(account) : null,
+    terminals: terminals.map(presentTerminal),
+  };
+}
+
+export async function listSettlementAccounts(
+  ctx: AppContext,
+  principal: Principal,
+  merchantNo: string,
+): Promise<PresentedAccount[]> {
+  authorise(principal, 'merchants.read');
+  ensureInScope(principal, merchantNo, 'Merchant');
+  if (!(await findMerchant(ctx.db, merchantNo))) {
+    throw new DomainError('not_found', 'Merchant not found');
+  }
+  return (await accountHistory(ctx.db, merchantNo)).map(presentAccount);
+}
+
+export interface ListQuery {
+  q?: string | undefined;
+  limit?: number | undefined;
+  cursor?: string | undefined;
+}
+
+function pageArgs(query: ListQuery): { search: string | null; limit: number; after: string | null } {
+  const search = query.q?.trim().slice(0, SEARCH_LENGTH_MAX) || null;
+  const limit = Math.min(Math.max(query.limit ?? LIST_LIMIT_DEFAULT, 1), LIST_LIMIT_MAX);
+  const after = query.cursor ? decodeCursor(query.cursor) : null;
+  return { search, limit, after };
+}
+
+function encodeCursor(key: string): string {
+  return Buffer.from(key, 'utf8').toString('base64url');
+}
+
+function decodeCursor(cursor: string): string {
+  const key = Buffer.from(cursor, 'base64url').toString('utf8');
+  if (!/^[0-9A-Z]{1,20}$/.test(key)) {
+    throw new DomainError('validation_failed', 'Invalid cursor');
+  }
+  return key;
+}
+
+export async function listMerchants(
+  ctx: AppContext,
+  principal: Principal,
+  query: ListQuery & { type?: string | undefined; status?: string | undefined },
+) {
+  authorise(principal, 'merchants.read');
+  const { search, limit, after } = pageArgs(query);
+  const rows = await listMerchantRows(ctx.db, {
+    search,
+    type: query.type ?? null,
+    status: query.status ?? null,
+    scope: merchantScope(principal),
+    after,
+    limit: limit + 1,
+  });
+  const page = rows.slice(0, limit);
+  const last = page.at(-1);
+  return {
+    items: page.map((row) => ({
+      merchantNo: row.merchant_no,
+      name: row.name,
+      type: row.type,
+      status: row.status,
+      legalPersonName: row.legal_person_name,
+      accountStatus: row.account_status,
+      nameCheckResult: row.name_check_result,
+      terminalCount: row.terminal_count,
+      createdAt: row.valid_from.toISOString(),
+    })),
+    ...(rows.length > limit && last ? { nextCursor: encodeCursor(last.merchant_no) } : {}),
+  };
+}
+
+export async function getTerminal(
+  ctx: AppContext,
+  principal: Principal,
+  terminalId: string,
+): Promise<PresentedTerminal> {
+  authorise(principal, 'terminals.read');
+  const row = await findTerminal(ctx.db, terminalId.toUpperCase());
+  if (!row) throw new DomainError('not_found', 'Terminal not found');
+  ensureInScope(principal, row.merchant_no, 'Terminal');
+  return presentTerminal(row);
+}
+
+export async function listTerminals(
+  ctx: AppContext,
+  principal: Principal,
+  query: ListQuery & { merchantNo?: string | undefined; status?: string | undefined },
+) {
+  authorise(principal, 'terminals.read');
+  const { search, limit, after } = pageArgs(query);
+  const rows = await listTerminalRows(ctx.db, {
+    search,
+    merchantNo: query.merchantNo ?? null,
+    status: query.status ?? null,
+    scope: merchantScope(principal),
+    after,
+    limit: limit + 1,
+  });
+  const page = rows.slice(0, limit);
+  const last = page.at(-1);
+  return {
+    items: page.map((row) => ({ ...presentTerminal(row), merchantName: row.merchant_name })),
+    ...(rows.length > limit && last ? { nextCursor: encodeCursor(last.terminal_id) } : {}),
+  };
+}

@@ -1,0 +1,39 @@
+import crypto from 'node:crypto';
+import { describe, expect, it } from 'vitest';
+import { parseMasterKey, Vault } from './vault.js';
+
+describe('Vault', () => {
+  const key = crypto.randomBytes(32);
+  const vault = new Vault(key);
+
+  it('round-trips a number and never stores it in clear', () => {
+    const sealed = vault.seal('account_number', '6222020200001234562');
+    expect(sealed.toString('latin1')).not.toContain('6222020200001234562');
+    expect(vault.open('account_number', sealed)).toBe('6222020200001234562');
+    // A fresh nonce each time: equal numbers do not give equal ciphertexts.
+    expect(vault.seal('account_number', '6222020200001234562').equals(sealed)).toBe(false);
+  });
+
+  it('refuses a ciphertext opened for another purpose, with another key, or altered', () => {
+    const sealed = vault.seal('account_number', '6222020200001234562');
+    expect(() => vault.open('resident_id', sealed)).toThrow();
+    expect(() => new Vault(crypto.randomBytes(32)).open('account_number', sealed)).toThrow();
+    const altered = Buffer.from(sealed);
+    altered[altered.length - 1] = (altered.at(-1) ?? 0) ^ 1;
+    expect(() => vault.open('account_number', altered)).toThrow();
+  });
+
+  it('fingerprints equal numbers equally, under a key, per purpose', () => {
+    const a = vault.fingerprint('account_number', '6222020200001234562');
+    expect(vault.fingerprint('account_number', '6222020200001234562')).toBe(a);
+    expect(vault.fingerprint('account_number', '6222020200001234570')).not.toBe(a);
+    expect(vault.fingerprint('resident_id', '6222020200001234562')).not.toBe(a);
+    expect(new Vault(crypto.randomBytes(32)).fingerprint('account_number', '6222020200001234562')).not.toBe(a);
+  });
+
+  it('parses master keys as hex or base64 of 32 bytes only', () => {
+    expect(parseMasterKey(key.toString('hex')).equals(key)).toBe(true);
+    expect(parseMasterKey(key.toString('base64')).equals(key)).toBe(true);
+    expect(() => parseMasterKey('too-short')).toThrow(/32 bytes/);
+  });
+});

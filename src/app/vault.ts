@@ -1,0 +1,74 @@
+/**
+ * Protects account numbers and personal identifiers at rest.
+ *
+ * - `seal` / `open`: AES-256-GCM with a fresh 96-bit nonce per value; the stored form is
+ *   version byte | nonce | tag | ciphertext. The purpose string is authenticated data, so a
+ *   ciphertext of one kind of value cannot be passed off as another.
+ * - `fingerprint`: HMAC-SHA256 under a key of its own, so that the same number can be found
+ *   across merchants without decrypting anything.
+ * Both keys are derived from one 32-byte master key with HKDF-SHA256.
+ */
+import crypto from 'node:crypto';
+
+const FORMAT_VERSION = 1;
+const NONCE_BYTES = 12;
+const TAG_BYTES = 16;
+
+export type SealPurpose = 'account_number' | 'resident_id' | 'phone';
+
+export class Vault {
+  readonly #encryptionKey: Buffer;
+  readonly #fingerprintKey: Buffer;
+
+  constructor(masterKey: Buffer) {
+    if (masterKey.length !== 32) throw new Error('The master key must be 32 bytes');
+    this.#encryptionKey = derive(masterKey, 'settleguard/aes-256-gcm/v1');
+    this.#fingerprintKey = derive(masterKey, 'settleguard/hmac-fingerprint/v1');
+  }
+
+  seal(purpose: SealPurpose, clear: string): Buffer {
+    const nonce = crypto.randomBytes(NONCE_BYTES);
+    const cipher = crypto.createCipheriv('aes-256-gcm', this.#encryptionKey, nonce);
+    cipher.setAAD(Buffer.from(purpose));
+    const body = Buffer.concat([cipher.update(clear, 'utf8'), cipher.final()]);
+    return Buffer.concat([Buffer.from([FORMAT_VERSION]), nonce, cipher.getAuthTag(), body]);
+  }
+
+  open(purpose: SealPurpose, sealed: Uint8Array): string {
+    const data = Buffer.from(sealed);
+    if (data[0] !== FORMAT_VERSION) throw new Error('Unknown sealed value format');
+    const nonce = data.subarray(1, 1 + NONCE_BYTES);
+    const tag = data.subarray(1 + NONCE_BYTES, 1 + NONCE_BYTES + TAG_BYTES);
+    const decipher = crypto.createDecipheriv('aes-256-gcm', this.#encryptionKey, nonce);
+    decipher.setAAD(Buffer.from(purpose));
+    decipher.setAuthTag(tag);
+    const body = data.subarray(1 + NONCE_BYTES + TAG_BYTES);
+    return Buffer.concat([decipher.update(body), decipher.final()]).toString('utf8');
+  }
+
+  /** Keyed fingerprint of a normalised value (hex). Equal values give equal fingerprints. */
+  fingerprint(purpose: SealPurpose, normalised: string): string {
+    return crypto
+      .createHmac('sha256', this.#fingerprintKey)
+      .update(`${purpose}:${normalised}`)
+      .digest('hex');
+  }
+
+  /** A value stored with the data so that starting with another key fails loudly. */
+  keyCheck(): string {
+    return this.fingerprint('account_number', 'settleguard-key-check');
+  }
+}
+
+function derive(masterKey: Buffer, info: string): Buffer {
+  return Buffer.from(crypto.hkdfSync('sha256', masterKey, Buffer.alloc(0), info, 32));
+}
+
+/** Parses a master key given as 64 hex characters or as base64 of 32 bytes. */
+export function parseMasterKey(text: string): Buffer {
+  const trimmed = text.trim();
+  if (/^[0-9a-fA-F]{64}$/.test(trimmed)) return Buffer.from(trimmed, 'hex');
+  const decoded = Buffer.from(trimmed, 'base64');
+  if (decoded.length === 32) return decoded;
+  throw new Error('The master key must be 32 bytes, as 64 hex characters or base64');
+}

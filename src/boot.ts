@@ -1,0 +1,130 @@
+/**
+ * Starts SettleGuard: database, migrations, keys, the admin token, the demo portfolio on a
+ * first start, and the HTTP server. Used by `main.ts` and by tests that need a whole server.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import type { FastifyInstance } from 'fastify';
+import { createContext, type AppContext } from './app/context.js';
+import { Vault } from './app/vault.js';
+import { ensureAdminToken } from './app/users/authenticate.js';
+import { loadDemoPortfolio } from './app/registry/load-demo.js';
+import { buildApp } from './http/build-app.js';
+import { openDatabase, type Database } from './storage/database.js';
+import { loadMasterKey } from './storage/key-file.js';
+import { migrate } from './storage/migrate.js';
+import { projectPath } from './project-root.js';
+
+export interface BootOptions {
+  port: number;
+  host: string;
+  databaseUrl?: string | null;
+  /** Folder of the embedded database and key file; null: in memory (tests). */
+  dataDir: string | null;
+  demo: boolean;
+  adminToken?: string | null;
+  masterKey?: string | null;
+  keyFile?: string;
+  logLevel?: string;
+  sessionTtlMs?: number;
+  loginAttemptsMax?: number;
+  loginWindowMs?: number;
+  secureCookies?: boolean;
+  consoleDir?: string | null;
+}
+
+export interface Running {
+  url: string;
+  app: FastifyInstance;
+  ctx: AppContext;
+  close(): Promise<void>;
+}
+
+function packageVersion(): string {
+  const pkg = JSON.parse(fs.readFileSync(projectPath('package.json'), 'utf8')) as {
+    version: string;
+  };
+  return pkg.version;
+}
+
+/** Opens the database, applies migrations and checks the key against the one it was made with. */
+export async function openStore(options: {
+  databaseUrl?: string | null;
+  dataDir: string | null;
+  masterKey?: string | null;
+  keyFile?: string;
+}): Promise<{ db: Database; vault: Vault; fresh: boolean }> {
+  const db = await openDatabase({
+    databaseUrl: options.databaseUrl ?? null,
+    dataDir: options.dataDir ? path.join(options.dataDir, 'pglite') : null,
+  });
+  try {
+    const applied = await migrate(db);
+    const keyFile =
+      options.keyFile ?? path.join(options.dataDir ?? fs.mkdtempSync('/tmp/sg-key-'), 'master.key');
+    const { key } = loadMasterKey({ masterKey: options.masterKey ?? null, keyFile });
+    const vault = new Vault(key);
+    await checkKey(db, vault);
+    return { db, vault, fresh: applied.includes('001_registry.sql') };
+  } catch (error) {
+    await db.close();
+    throw error;
+  }
+}
+
+async function checkKey(db: Database, vault: Vault): Promise<void> {
+  const check = vault.keyCheck();
+  await db.query(
+    "INSERT INTO settings (key, value) VALUES ('key_check', $1) ON CONFLICT (key) DO NOTHING",
+    [check],
+  );
+  const { rows } = await db.query<{ value: string }>(
+    "SELECT value FROM settings WHERE key = 'key_check'",
+  );
+  if (rows[0]?.value !== check) {
+    throw new Error(
+      'The master key is not the one this database was created with; account numbers could not be read. ' +
+        'Set SETTLEGUARD_MASTER_KEY (or the key file) to the original key.',
+    );
+  }
+}
+
+export async function boot(options: BootOptions): Promise<Running> {
+  const { db, vault, fresh } = await openStore(options);
+  const ctx = createContext({ db, vault });
+  try {
+    if (options.adminToken) await ensureAdminToken(ctx, options.adminToken);
+    const app = await buildApp(ctx, {
+      logLevel: options.logLevel ?? 'warn',
+      sessionTtlMs: options.sessionTtlMs ?? 8 * 3600_000,
+      secureCookies: options.secureCookies ?? false,
+      loginAttemptsMax: options.loginAttemptsMax ?? 10,
+      loginWindowMs: options.loginWindowMs ?? 300_000,
+      consoleDir: options.consoleDir === undefined ? projectPath('console', 'dist') : options.consoleDir,
+      version: packageVersion(),
+    });
+    if (fresh && options.demo && !options.databaseUrl) {
+      const result = await loadDemoPortfolio(ctx);
+      app.log.info(
+        { imported: result.imported, failed: result.failed.length },
+        'Loaded the demo portfolio',
+      );
+    }
+    await app.listen({ port: options.port, host: options.host });
+    const address = app.server.address();
+    const port = typeof address === 'object' && address ? address.port : options.port;
+    const shownHost = options.host === '0.0.0.0' ? '127.0.0.1' : options.host;
+    return {
+      url: `http://${shownHost}:${port}`,
+      app,
+      ctx,
+      async close() {
+        await app.close();
+        await db.close();
+      },
+    };
+  } catch (error) {
+    await db.close();
+    throw error;
+  }
+}

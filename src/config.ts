@@ -1,0 +1,94 @@
+/**
+ * Configuration, parsed and validated once at start. Nothing else in the program reads
+ * `process.env`: everything it needs arrives through this object.
+ */
+import path from 'node:path';
+
+export interface Config {
+  /** HTTP port; 0 picks a free one (tests). */
+  port: number;
+  host: string;
+  /** PostgreSQL server URL; when unset the embedded PGlite database in `dataDir` is used. */
+  databaseUrl: string | null;
+  /** Folder of the embedded database and of the key file. */
+  dataDir: string;
+  /** Load the demo portfolio on the first start of an empty embedded database. */
+  demo: boolean;
+  /** When set, the user `admin` (role admin) exists and this bearer token authenticates it. */
+  adminToken: string | null;
+  /** 32-byte master key, base64 or hex; when unset a key file in `dataDir` is used. */
+  masterKey: string | null;
+  /** Where the key file lives when no master key is given. */
+  keyFile: string;
+  /** Pino log level. */
+  logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+  /** Session lifetime for console logins. */
+  sessionTtlMs: number;
+  /** Login attempts allowed per IP address and username in `loginWindowMs`. */
+  loginAttemptsMax: number;
+  loginWindowMs: number;
+  /** Mark session cookies `Secure` (set behind HTTPS). */
+  secureCookies: boolean;
+  /** Folder of the built console; null disables serving it. */
+  consoleDir: string | null;
+}
+
+export class ConfigError extends Error {
+  override name = 'ConfigError';
+}
+
+type Env = Readonly<Record<string, string | undefined>>;
+
+const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+
+function integer(env: Env, name: string, fallback: number, min: number, max: number): number {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return fallback;
+  const value = Number(raw);
+  if (!Number.isInteger(value) || value < min || value > max) {
+    throw new ConfigError(`${name} must be an integer from ${min} to ${max}, got "${raw}"`);
+  }
+  return value;
+}
+
+function flag(env: Env, name: string, fallback: boolean): boolean {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return fallback;
+  if (['1', 'true', 'yes'].includes(raw.toLowerCase())) return true;
+  if (['0', 'false', 'no'].includes(raw.toLowerCase())) return false;
+  throw new ConfigError(`${name} must be true or false, got "${raw}"`);
+}
+
+export function loadConfig(options: {
+  env: Env;
+  argv?: readonly string[];
+  cwd: string;
+  projectRoot: string;
+}): Config {
+  const { env, argv = [], cwd, projectRoot } = options;
+  const dataDir = path.resolve(cwd, env.SETTLEGUARD_DATA_DIR ?? './data');
+  const logLevel = (env.LOG_LEVEL ?? 'info') as Config['logLevel'];
+  if (!LOG_LEVELS.includes(logLevel)) {
+    throw new ConfigError(`LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')}`);
+  }
+  const adminToken = env.SETTLEGUARD_ADMIN_TOKEN || null;
+  if (adminToken !== null && adminToken.length < 16) {
+    throw new ConfigError('SETTLEGUARD_ADMIN_TOKEN must be at least 16 characters long');
+  }
+  return {
+    port: integer(env, 'PORT', 3000, 0, 65535),
+    host: env.HOST ?? '0.0.0.0',
+    databaseUrl: env.DATABASE_URL || null,
+    dataDir,
+    demo: !argv.includes('--no-demo') && flag(env, 'SETTLEGUARD_DEMO', true),
+    adminToken,
+    masterKey: env.SETTLEGUARD_MASTER_KEY || null,
+    keyFile: path.resolve(cwd, env.SETTLEGUARD_KEY_FILE ?? path.join(dataDir, 'master.key')),
+    logLevel,
+    sessionTtlMs: integer(env, 'SETTLEGUARD_SESSION_TTL_MINUTES', 480, 5, 7 * 24 * 60) * 60_000,
+    loginAttemptsMax: integer(env, 'SETTLEGUARD_LOGIN_ATTEMPTS_MAX', 10, 1, 1000),
+    loginWindowMs: integer(env, 'SETTLEGUARD_LOGIN_WINDOW_SECONDS', 300, 1, 86_400) * 1000,
+    secureCookies: flag(env, 'SETTLEGUARD_SECURE_COOKIES', false),
+    consoleDir: path.join(projectRoot, 'console', 'dist'),
+  };
+}

@@ -1,0 +1,46 @@
+/**
+ * Who may do what: one table from action to the roles allowed. Merchant users are further
+ * confined to their own merchants by `scopeAllows`; objects outside the scope are reported as
+ * not found so that their existence does not leak.
+ */
+
+export const ROLES = ['admin', 'risk', 'ops', 'approver', 'support', 'auditor', 'merchant'] as const;
+export type Role = (typeof ROLES)[number];
+
+export const PERMISSIONS = {
+  'users.create': ['admin'],
+  'users.list': ['admin'],
+  'merchants.create': ['admin', 'ops'],
+  'merchants.read': ['admin', 'risk', 'ops', 'approver', 'support', 'auditor', 'merchant'],
+  'terminals.create': ['admin', 'ops'],
+  'terminals.read': ['admin', 'risk', 'ops', 'approver', 'support', 'auditor', 'merchant'],
+  'terminals.suspend': ['admin', 'risk'],
+  'terminals.resume': ['admin', 'risk'],
+  'registry.import': ['admin', 'ops'],
+  'alerts.read': ['admin', 'risk', 'ops', 'approver', 'support', 'auditor', 'merchant'],
+  'audit.verify': ['admin', 'auditor'],
+} as const satisfies Record<string, readonly Role[]>;
+
+export type Permission = keyof typeof PERMISSIONS;
+
+export interface Principal {
+  userId: string;
+  username: string;
+  role: Role;
+  /** Only meaningful for role `merchant`: the merchants this user may see. */
+  merchantNos: readonly string[];
+}
+
+export function roleAllows(role: Role, permission: Permission): boolean {
+  return (PERMISSIONS[permission] as readonly Role[]).includes(role);
+}
+
+/** Staff see every merchant; a merchant user sees only its own. */
+export function scopeAllows(principal: Principal, merchantNo: string): boolean {
+  return principal.role !== 'merchant' || principal.merchantNos.includes(merchantNo);
+}
+
+/** The merchant numbers a query must be limited to, or null for no limit. */
+export function merchantScope(principal: Principal): readonly string[] | null {
+  return principal.role === 'merchant' ? principal.merchantNos : null;
+}

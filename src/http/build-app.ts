@@ -1,0 +1,119 @@
+/**
+ * The Fastify application: plugins, authentication, routes, errors as problems, the OpenAPI
+ * document and the built console with its single-page fallback.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import Fastify, { type FastifyInstance } from 'fastify';
+import cookie from '@fastify/cookie';
+import fastifyStatic from '@fastify/static';
+import swagger from '@fastify/swagger';
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import type { AppContext } from '../app/context.js';
+import { registerAuth } from './auth.js';
+import { problem, sendProblem, toProblem } from './problem.js';
+import { ProblemSchema } from './schemas.js';
+import { sessionRoutes } from './routes/session.js';
+import { userRoutes } from './routes/users.js';
+import { merchantRoutes } from './routes/merchants.js';
+import { terminalRoutes } from './routes/terminals.js';
+import { importRoutes } from './routes/import.js';
+import { auditRoutes } from './routes/audit.js';
+import { alertRoutes } from './routes/alerts.js';
+
+export interface AppOptions {
+  logLevel: string;
+  sessionTtlMs: number;
+  secureCookies: boolean;
+  loginAttemptsMax: number;
+  loginWindowMs: number;
+  consoleDir: string | null;
+  version: string;
+}
+
+/** Default request body limit; routes that take batches raise their own. */
+const BODY_BYTES_MAX = 1024 * 1024;
+
+export async function buildApp(ctx: AppContext, options: AppOptions): Promise<FastifyInstance> {
+  const app = Fastify({
+    logger: {
+      level: options.logLevel,
+      // Tokens and session cookies never reach the log.
+      redact: ['req.headers.authorization', 'req.headers.cookie', 'res.headers["set-cookie"]'],
+    },
+    bodyLimit: BODY_BYTES_MAX,
+    ajv: { customOptions: { removeAdditional: true, coerceTypes: 'array', allErrors: true } },
+  }).withTypeProvider<TypeBoxTypeProvider>();
+
+  await app.register(swagger, {
+    openapi: {
+      openapi: '3.1.0',
+      info: {
+        title: 'SettleGuard API',
+        description: 'SettleGuard (收款账户卫士) HTTP API v1',
+        version: options.version,
+      },
+      components: {
+        securitySchemes: {
+          bearer: { type: 'http', scheme: 'bearer' },
+          session: { type: 'apiKey', in: 'cookie', name: 'sg_session' },
+        },
+      },
+      security: [{ bearer: [] }, { session: [] }],
+    },
+  });
+  app.addSchema(ProblemSchema);
+  await app.register(cookie);
+  registerAuth(app, ctx);
+
+  app.setErrorHandler((error, request, reply) => sendProblem(reply, toProblem(error, request)));
+
+  app.get(
+    '/healthz',
+    { config: { public: true }, schema: { hide: true } },
+    async () => {
+      await ctx.db.query('SELECT 1');
+      return { status: 'ok', database: ctx.db.kind };
+    },
+  );
+  app.get('/openapi.json', { config: { public: true }, schema: { hide: true } }, async () =>
+    app.swagger(),
+  );
+
+  await app.register(
+    sessionRoutes(ctx, {
+      sessionTtlMs: options.sessionTtlMs,
+      secureCookies: options.secureCookies,
+      loginAttemptsMax: options.loginAttemptsMax,
+      loginWindowMs: options.loginWindowMs,
+    }),
+  );
+  await app.register(userRoutes(ctx));
+  await app.register(merchantRoutes(ctx));
+  await app.register(terminalRoutes(ctx));
+  await app.register(importRoutes(ctx));
+  await app.register(alertRoutes(ctx));
+  await app.register(auditRoutes(ctx));
+
+  const indexHtml =
+    options.consoleDir && fs.existsSync(path.join(options.consoleDir, 'index.html'))
+      ? options.consoleDir
+      : null;
+  if (indexHtml) {
+    await app.register(fastifyStatic, { root: indexHtml, wildcard: false, index: false });
+  } else if (options.consoleDir) {
+    app.log.warn(`No built console in ${options.consoleDir}; run "npm run build" to serve it`);
+  }
+
+  app.setNotFoundHandler((request, reply) => {
+    const wantsPage =
+      request.method === 'GET' &&
+      !request.url.startsWith('/api/') &&
+      (request.headers.accept ?? '').includes('text/html');
+    if (indexHtml && wantsPage) {
+      return reply.type('text/html; charset=utf-8').sendFile('index.html');
+    }
+    return sendProblem(reply, problem('not_found', `No route ${request.method} ${request.url}`));
+  });
+  return app;
+}

@@ -1,0 +1,57 @@
+/** A whole HTTP application on a test database, driven with `app.inject`. */
+import type { FastifyInstance } from 'fastify';
+import { buildApp } from '../../src/http/build-app.js';
+import { ensureAdminToken } from '../../src/app/users/authenticate.js';
+import { createUser } from '../../src/app/users/create-user.js';
+import type { Role } from '../../src/core/roles.js';
+import { openTestDatabase, testContext, type TestDatabase } from './database.js';
+
+export const ADMIN_TOKEN = 'test-admin-token-0123456789';
+
+export interface TestApp {
+  app: FastifyInstance;
+  tdb: TestDatabase;
+  ctx: ReturnType<typeof testContext>['ctx'];
+  /** Creates a user and returns its bearer token. */
+  tokenFor(username: string, role: Role, merchantNos?: string[], password?: string): Promise<string>;
+  close(): Promise<void>;
+}
+
+export async function startTestApp(
+  options: { loginAttemptsMax?: number } = {},
+): Promise<TestApp> {
+  const tdb = await openTestDatabase();
+  const { ctx } = testContext(tdb.db);
+  await ensureAdminToken(ctx, ADMIN_TOKEN);
+  const app = await buildApp(ctx, {
+    logLevel: 'silent',
+    sessionTtlMs: 3600_000,
+    secureCookies: false,
+    loginAttemptsMax: options.loginAttemptsMax ?? 5,
+    loginWindowMs: 60_000,
+    consoleDir: null,
+    version: 'test',
+  });
+  return {
+    app,
+    tdb,
+    ctx,
+    async tokenFor(username, role, merchantNos = [], password) {
+      const user = await createUser(ctx, null, {
+        username,
+        role,
+        merchantNos,
+        ...(password ? { password } : {}),
+      });
+      return user.token;
+    },
+    async close() {
+      await app.close();
+      await tdb.close();
+    },
+  };
+}
+
+export function bearer(token: string): { authorization: string } {
+  return { authorization: `Bearer ${token}` };
+}
