@@ -8,6 +8,7 @@ import type { FastifyInstance } from 'fastify';
 import { createContext, type AppContext } from './app/context.js';
 import { Vault } from './app/vault.js';
 import { ensureAdminToken } from './app/users/authenticate.js';
+import { ensureInitialAdmin } from './app/users/initial-admin.js';
 import { loadDemoPortfolio } from './app/registry/load-demo.js';
 import { buildApp } from './http/build-app.js';
 import { openDatabase, type Database } from './storage/database.js';
@@ -53,19 +54,19 @@ export async function openStore(options: {
   dataDir: string | null;
   masterKey?: string | null;
   keyFile?: string;
-}): Promise<{ db: Database; vault: Vault; fresh: boolean }> {
+}): Promise<{ db: Database; vault: Vault }> {
   const db = await openDatabase({
     databaseUrl: options.databaseUrl ?? null,
     dataDir: options.dataDir ? path.join(options.dataDir, 'pglite') : null,
   });
   try {
-    const applied = await migrate(db);
+    await migrate(db);
     const keyFile =
       options.keyFile ?? path.join(options.dataDir ?? fs.mkdtempSync('/tmp/sg-key-'), 'master.key');
     const { key } = loadMasterKey({ masterKey: options.masterKey ?? null, keyFile });
     const vault = new Vault(key);
     await checkKey(db, vault);
-    return { db, vault, fresh: applied.includes('001_registry.sql') };
+    return { db, vault };
   } catch (error) {
     await db.close();
     throw error;
@@ -90,7 +91,7 @@ async function checkKey(db: Database, vault: Vault): Promise<void> {
 }
 
 export async function boot(options: BootOptions): Promise<Running> {
-  const { db, vault, fresh } = await openStore(options);
+  const { db, vault } = await openStore(options);
   const ctx = createContext({ db, vault });
   try {
     if (options.adminToken) await ensureAdminToken(ctx, options.adminToken);
@@ -100,15 +101,12 @@ export async function boot(options: BootOptions): Promise<Running> {
       secureCookies: options.secureCookies ?? false,
       loginAttemptsMax: options.loginAttemptsMax ?? 10,
       loginWindowMs: options.loginWindowMs ?? 300_000,
-      consoleDir: options.consoleDir === undefined ? projectPath('console', 'dist') : options.consoleDir,
+      consoleDir:
+        options.consoleDir === undefined ? projectPath('console', 'dist') : options.consoleDir,
       version: packageVersion(),
     });
-    if (fresh && options.demo && !options.databaseUrl) {
-      const result = await loadDemoPortfolio(ctx);
-      app.log.info(
-        { imported: result.imported, failed: result.failed.length },
-        'Loaded the demo portfolio',
-      );
+    if (!options.databaseUrl && options.dataDir) {
+      await firstStart(ctx, app, { demo: options.demo, dataDir: options.dataDir });
     }
     await app.listen({ port: options.port, host: options.host });
     const address = app.server.address();
@@ -126,5 +124,40 @@ export async function boot(options: BootOptions): Promise<Running> {
   } catch (error) {
     await db.close();
     throw error;
+  }
+}
+
+/**
+ * Once per embedded installation: load the demo portfolio into an empty registry (unless
+ * declined with --no-demo, which is remembered) and hand out the first console password.
+ */
+async function firstStart(
+  ctx: AppContext,
+  app: FastifyInstance,
+  options: { demo: boolean; dataDir: string },
+): Promise<void> {
+  const decided = await ctx.db.query("SELECT 1 FROM settings WHERE key = 'demo'");
+  if (decided.rowCount === 0) {
+    const empty = (await ctx.db.query('SELECT 1 FROM merchants LIMIT 1')).rowCount === 0;
+    const load = options.demo && empty;
+    if (load) {
+      const result = await loadDemoPortfolio(ctx);
+      app.log.info(
+        { imported: result.imported, refused: result.failed.length },
+        'Loaded the demo portfolio',
+      );
+    }
+    await ctx.db.query("INSERT INTO settings (key, value) VALUES ('demo', $1)", [
+      load ? 'loaded' : 'skipped',
+    ]);
+  }
+  const password = await ensureInitialAdmin(ctx);
+  if (password) {
+    const file = path.join(options.dataDir, 'initial-admin-password.txt');
+    fs.writeFileSync(file, `${password}\n`, { mode: 0o600 });
+    process.stdout.write(
+      `Sign in to the console as "admin" with the password ${password}\n` +
+        `(kept in ${file}; change it, and delete the file, once you have created your own users).\n`,
+    );
   }
 }

@@ -30,7 +30,12 @@ beforeAll(async () => {
   for (const role of ['risk', 'ops', 'approver', 'support', 'auditor'] as const) {
     tokens[role] = await t.tokenFor(`${role}-user`, role);
   }
-  tokens.merchant = await t.tokenFor('shop-a', 'merchant', ['300000000000002'], 'correct horse battery');
+  tokens.merchant = await t.tokenFor(
+    'shop-a',
+    'merchant',
+    ['300000000000002'],
+    'correct horse battery',
+  );
   tokens.otherMerchant = await t.tokenFor('shop-b', 'merchant', ['300000000000001']);
 });
 afterAll(async () => {
@@ -90,7 +95,11 @@ describe('authentication', () => {
       url: '/api/v1/session',
       payload: { username: 'shop-a', password: 'correct horse battery' },
     });
-    expect(ok.json()).toEqual({ username: 'shop-a', role: 'merchant', merchantNos: ['300000000000002'] });
+    expect(ok.json()).toEqual({
+      username: 'shop-a',
+      role: 'merchant',
+      merchantNos: ['300000000000002'],
+    });
     const setCookie = String(ok.headers['set-cookie']);
     expect(setCookie).toMatch(/sg_session=sg_/);
     expect(setCookie).toContain('HttpOnly');
@@ -99,13 +108,53 @@ describe('authentication', () => {
 
     const me = await t.app.inject({ method: 'GET', url: '/api/v1/session', headers: { cookie } });
     expect(me.json()).toMatchObject({ username: 'shop-a' });
-    const list = await t.app.inject({ method: 'GET', url: '/api/v1/merchants', headers: { cookie } });
-    expect(list.json<{ items: { merchantNo: string }[] }>().items.map((m) => m.merchantNo)).toEqual([
-      '300000000000002',
-    ]);
+    const list = await t.app.inject({
+      method: 'GET',
+      url: '/api/v1/merchants',
+      headers: { cookie },
+    });
+    expect(list.json<{ items: { merchantNo: string }[] }>().items.map((m) => m.merchantNo)).toEqual(
+      ['300000000000002'],
+    );
     await t.app.inject({ method: 'DELETE', url: '/api/v1/session', headers: { cookie } });
-    const after = await t.app.inject({ method: 'GET', url: '/api/v1/session', headers: { cookie } });
+    const after = await t.app.inject({
+      method: 'GET',
+      url: '/api/v1/session',
+      headers: { cookie },
+    });
     expect(after.statusCode).toBe(401);
+  });
+
+  it('changes one’s own password, ending the old sessions', async () => {
+    await t.tokenFor('pw-user', 'support', [], 'first password 1');
+    const loginWith = (password: string) =>
+      t.app.inject({
+        method: 'POST',
+        url: '/api/v1/session',
+        payload: { username: 'pw-user', password },
+      });
+    const cookie =
+      String((await loginWith('first password 1')).headers['set-cookie']).split(';')[0] ?? '';
+    const wrong = await t.app.inject({
+      method: 'POST',
+      url: '/api/v1/session/password',
+      headers: { cookie },
+      payload: { currentPassword: 'nope', newPassword: 'second password 2' },
+    });
+    expect(wrong.json()).toMatchObject({ code: 'invalid_credentials' });
+    const changed = await t.app.inject({
+      method: 'POST',
+      url: '/api/v1/session/password',
+      headers: { cookie },
+      payload: { currentPassword: 'first password 1', newPassword: 'second password 2' },
+    });
+    expect(changed.statusCode).toBe(204);
+    expect(
+      (await t.app.inject({ method: 'GET', url: '/api/v1/session', headers: { cookie } }))
+        .statusCode,
+    ).toBe(401);
+    expect((await loginWith('first password 1')).statusCode).toBe(401);
+    expect((await loginWith('second password 2')).json()).toMatchObject({ username: 'pw-user' });
   });
 
   it('rate-limits login attempts per address and username', async () => {
@@ -117,7 +166,12 @@ describe('authentication', () => {
       });
     const codes: string[] = [];
     for (let i = 0; i < 4; i += 1) codes.push((await attempt()).json<{ code: string }>().code);
-    expect(codes).toEqual(['invalid_credentials', 'invalid_credentials', 'invalid_credentials', 'rate_limited']);
+    expect(codes).toEqual([
+      'invalid_credentials',
+      'invalid_credentials',
+      'invalid_credentials',
+      'rate_limited',
+    ]);
     expect((await attempt()).statusCode).toBe(429);
   });
 });
@@ -180,7 +234,11 @@ describe('roles', () => {
         payload: { records: [] },
       });
       expect(imported.statusCode).toBe(role === 'ops' ? 200 : 403);
-      const audit = await t.app.inject({ method: 'GET', url: '/api/v1/audit/verify', headers: token(role) });
+      const audit = await t.app.inject({
+        method: 'GET',
+        url: '/api/v1/audit/verify',
+        headers: token(role),
+      });
       expect(audit.statusCode).toBe(role === 'auditor' ? 200 : 403);
     },
   );
@@ -193,7 +251,10 @@ describe('roles', () => {
       payload: merchantBody,
     });
     expect(created.statusCode).toBe(201);
-    expect(created.json()).toMatchObject({ merchantNo: '300000000000009', settlementAccount: null });
+    expect(created.json()).toMatchObject({
+      merchantNo: '300000000000009',
+      settlementAccount: null,
+    });
     const duplicate = await t.app.inject({
       method: 'POST',
       url: '/api/v1/merchants',
@@ -237,10 +298,20 @@ describe('merchant scope', () => {
       headers: token('merchant'),
     });
     expect(own.json()).toMatchObject({ merchantNo: '300000000000002' });
-    const terminals = await t.app.inject({ method: 'GET', url: '/api/v1/terminals', headers: token('merchant') });
+    const terminals = await t.app.inject({
+      method: 'GET',
+      url: '/api/v1/terminals',
+      headers: token('merchant'),
+    });
     expect(terminals.json()).toEqual({ items: [] });
-    const others = await t.app.inject({ method: 'GET', url: '/api/v1/terminals', headers: token('otherMerchant') });
-    expect(others.json<{ items: { terminalId: string }[] }>().items.map((i) => i.terminalId)).toEqual(['B0000001']);
+    const others = await t.app.inject({
+      method: 'GET',
+      url: '/api/v1/terminals',
+      headers: token('otherMerchant'),
+    });
+    expect(
+      others.json<{ items: { terminalId: string }[] }>().items.map((i) => i.terminalId),
+    ).toEqual(['B0000001']);
   });
 });
 
@@ -258,8 +329,18 @@ describe('identifier problems', () => {
     ['merchantNo', { merchantNo: '30000000000001X' }, 'merchant_no_format', 'merchantNo'],
     ['uscc', { uscc: IDS.usccBadCheck }, 'uscc_checksum', 'uscc'],
     ['uscc', { uscc: '91110000600037341' }, 'uscc_format', 'uscc'],
-    ['idNumber', { legalPerson: { name: '陈刚', idNumber: IDS.residentIdBadCheck } }, 'resident_id_checksum', 'legalPerson.idNumber'],
-    ['birth date', { legalPerson: { name: '陈刚', idNumber: IDS.residentIdBadDate } }, 'resident_id_birth_date', 'legalPerson.idNumber'],
+    [
+      'idNumber',
+      { legalPerson: { name: '陈刚', idNumber: IDS.residentIdBadCheck } },
+      'resident_id_checksum',
+      'legalPerson.idNumber',
+    ],
+    [
+      'birth date',
+      { legalPerson: { name: '陈刚', idNumber: IDS.residentIdBadDate } },
+      'resident_id_birth_date',
+      'legalPerson.idNumber',
+    ],
     ['mcc', { mcc: '58' }, 'mcc_format', 'mcc'],
     ['phone', { contactPhone: '12345' }, 'mobile_format', 'contactPhone'],
     ['no uscc', { uscc: undefined }, 'uscc_required', 'uscc'],
@@ -281,7 +362,13 @@ describe('identifier problems', () => {
       method: 'POST',
       url: '/api/v1/terminals',
       headers: admin,
-      payload: { terminalId: 'b-1', serialNumber: 'SN1234567', model: 'PAX A920', firmwareVersion: 'V1', merchantNo: '300000000000001' },
+      payload: {
+        terminalId: 'b-1',
+        serialNumber: 'SN1234567',
+        model: 'PAX A920',
+        firmwareVersion: 'V1',
+        merchantNo: '300000000000001',
+      },
     });
     expect(response.statusCode).toBe(422);
     expect(response.json()).toMatchObject({
@@ -298,7 +385,9 @@ describe('identifier problems', () => {
       payload: { ...base, type: 'corporation' },
     });
     expect(response.statusCode).toBe(422);
-    expect(response.json<{ errors: { path: string }[] }>().errors.map((e) => e.path)).toContain('type');
+    expect(response.json<{ errors: { path: string }[] }>().errors.map((e) => e.path)).toContain(
+      'type',
+    );
   });
 
   it('refuses an import of more than 1,000 records with 413 batch_too_large', async () => {
@@ -328,11 +417,19 @@ describe('no full number leaves the process', () => {
       bodies.push((await t.app.inject({ method: 'GET', url, headers: admin })).body);
     }
     const all = bodies.join('\n');
-    for (const secret of [IDS.cardIcbc, IDS.corporateAccount, IDS.residentIdValid, IDS.residentIdValid2, '13812345678']) {
+    for (const secret of [
+      IDS.cardIcbc,
+      IDS.corporateAccount,
+      IDS.residentIdValid,
+      IDS.residentIdValid2,
+      '13812345678',
+    ]) {
       expect(all).not.toContain(secret);
     }
     expect(all).toContain('622202*********4562');
-    const merchant = JSON.parse(bodies[2] ?? '{}') as { settlementAccount: { nameCheck: { result: string } } };
+    const merchant = JSON.parse(bodies[2] ?? '{}') as {
+      settlementAccount: { nameCheck: { result: string } };
+    };
     expect(merchant.settlementAccount.nameCheck.result).toBe('match');
   });
 });

@@ -41,7 +41,13 @@ describe('import', () => {
       enterpriseRecord({ merchantNo: '100000000000001', terminalIds: ['T0000001', 'T0000002'] }),
       enterpriseRecord({ merchantNo: '10000000000002', terminalIds: ['T0000003'] }),
       microRecord({ merchantNo: '100000000000003' }),
-      { ...enterpriseRecord({ merchantNo: '100000000000004' }), merchant: { ...enterpriseRecord({ merchantNo: '100000000000004' }).merchant, uscc: IDS.usccBadCheck } },
+      {
+        ...enterpriseRecord({ merchantNo: '100000000000004' }),
+        merchant: {
+          ...enterpriseRecord({ merchantNo: '100000000000004' }).merchant,
+          uscc: IDS.usccBadCheck,
+        },
+      },
       microRecord({ merchantNo: '100000000000005', accountNumber: '6222-02AB' }),
       'not a record',
     ]);
@@ -95,9 +101,27 @@ describe('import', () => {
 
   it('takes a mismatched holder name but raises an alert, and flags a shared account', async () => {
     const result = await importPortfolio(ctx, ops, [
-      microRecord({ merchantNo: '100000000000010', personName: '李明', accountName: '赵强', accountNumber: IDS.cardCcb, legalIdNumber: IDS.residentIdValid4 }),
-      microRecord({ merchantNo: '100000000000011', personName: '陈静', accountName: '陈静', accountNumber: IDS.cardAbc, legalIdNumber: IDS.residentIdValid2 }),
-      microRecord({ merchantNo: '100000000000012', personName: '周婷', accountName: '周婷', accountNumber: IDS.cardAbc, legalIdNumber: IDS.residentIdValid }),
+      microRecord({
+        merchantNo: '100000000000010',
+        personName: '李明',
+        accountName: '赵强',
+        accountNumber: IDS.cardCcb,
+        legalIdNumber: IDS.residentIdValid4,
+      }),
+      microRecord({
+        merchantNo: '100000000000011',
+        personName: '陈静',
+        accountName: '陈静',
+        accountNumber: IDS.cardAbc,
+        legalIdNumber: IDS.residentIdValid2,
+      }),
+      microRecord({
+        merchantNo: '100000000000012',
+        personName: '周婷',
+        accountName: '周婷',
+        accountNumber: IDS.cardAbc,
+        legalIdNumber: IDS.residentIdValid,
+      }),
     ]);
     expect(result.imported).toBe(3);
     expect(result.nameMismatches).toEqual(['100000000000010']);
@@ -121,7 +145,15 @@ describe('what is shown and stored', () => {
     const corporate = await getMerchant(ctx, admin, '100000000000001');
     expect(corporate.settlementAccount?.accountNumberMasked).toMatch(/^\*+2345$/);
     const dump = await tdb.dumpText();
-    for (const secret of [IDS.cardIcbc, IDS.cardCcb, IDS.cardAbc, IDS.corporateAccount, IDS.residentIdValid, IDS.residentIdValid3, '13812345678']) {
+    for (const secret of [
+      IDS.cardIcbc,
+      IDS.cardCcb,
+      IDS.cardAbc,
+      IDS.corporateAccount,
+      IDS.residentIdValid,
+      IDS.residentIdValid3,
+      '13812345678',
+    ]) {
       expect(dump).not.toContain(secret);
     }
     // Guard against a vacuous pass: the dump does hold the registry.
@@ -137,13 +169,20 @@ describe('terminal status versions', () => {
       to: 'suspended',
       reason: '交易商户号与终端绑定商户不一致',
     });
-    expect(suspended).toMatchObject({ status: 'suspended', statusReason: '交易商户号与终端绑定商户不一致' });
+    expect(suspended).toMatchObject({
+      status: 'suspended',
+      statusReason: '交易商户号与终端绑定商户不一致',
+    });
     const again = await rejection(
       changeTerminalStatus(ctx, risk, { terminalId: 'T0000001', to: 'suspended', reason: 'x' }),
     );
     expect(again.code).toBe('invalid_state');
     advance(60_000);
-    await changeTerminalStatus(ctx, risk, { terminalId: 'T0000001', to: 'active', reason: '核实无误' });
+    await changeTerminalStatus(ctx, risk, {
+      terminalId: 'T0000001',
+      to: 'active',
+      reason: '核实无误',
+    });
     const versions = await tdb.db.query<{ status: string; valid_to: Date | null }>(
       "SELECT status, valid_to FROM terminals WHERE terminal_id = 'T0000001' ORDER BY version_id",
     );
@@ -176,11 +215,17 @@ describe('merchant scope', () => {
     await expect(getMerchant(ctx, merchantUser, '100000000000001')).rejects.toMatchObject({
       code: 'not_found',
     });
-    await expect(listSettlementAccounts(ctx, merchantUser, '100000000000001')).rejects.toMatchObject({
+    await expect(
+      listSettlementAccounts(ctx, merchantUser, '100000000000001'),
+    ).rejects.toMatchObject({
       code: 'not_found',
     });
     await expect(
-      changeTerminalStatus(ctx, merchantUser, { terminalId: 'T0000001', to: 'suspended', reason: 'x' }),
+      changeTerminalStatus(ctx, merchantUser, {
+        terminalId: 'T0000001',
+        to: 'suspended',
+        reason: 'x',
+      }),
     ).rejects.toMatchObject({ code: 'forbidden' });
   });
 
@@ -194,7 +239,7 @@ describe('merchant scope', () => {
     expect(first.items).toHaveLength(2);
     expect(first.nextCursor).toBeDefined();
     const next = await listMerchants(ctx, admin, { limit: 2, cursor: first.nextCursor });
-    expect((next.items[0]?.merchantNo ?? "") > (first.items[1]?.merchantNo ?? '')).toBe(true);
+    expect((next.items[0]?.merchantNo ?? '') > (first.items[1]?.merchantNo ?? '')).toBe(true);
   });
 });
 

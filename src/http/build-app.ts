@@ -68,14 +68,10 @@ export async function buildApp(ctx: AppContext, options: AppOptions): Promise<Fa
 
   app.setErrorHandler((error, request, reply) => sendProblem(reply, toProblem(error, request)));
 
-  app.get(
-    '/healthz',
-    { config: { public: true }, schema: { hide: true } },
-    async () => {
-      await ctx.db.query('SELECT 1');
-      return { status: 'ok', database: ctx.db.kind };
-    },
-  );
+  app.get('/healthz', { config: { public: true }, schema: { hide: true } }, async () => {
+    await ctx.db.query('SELECT 1');
+    return { status: 'ok', database: ctx.db.kind };
+  });
   app.get('/openapi.json', { config: { public: true }, schema: { hide: true } }, async () =>
     app.swagger(),
   );

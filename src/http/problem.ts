@@ -62,11 +62,7 @@ export function statusOf(code: ErrorCode): number {
   return STATUS[code];
 }
 
-export function problem(
-  code: ErrorCode,
-  detail: string,
-  errors?: Problem['errors'],
-): Problem {
+export function problem(code: ErrorCode, detail: string, errors?: Problem['errors']): Problem {
   const status = STATUS[code];
   return {
     type: `https://settleguard.dev/problems/${code.replace(/_/g, '-')}`,

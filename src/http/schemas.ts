@@ -9,9 +9,7 @@ export const ProblemSchema = Type.Object(
     code: Type.String(),
     detail: Type.String(),
     errors: Type.Optional(
-      Type.Array(
-        Type.Object({ path: Type.String(), code: Type.String(), message: Type.String() }),
-      ),
+      Type.Array(Type.Object({ path: Type.String(), code: Type.String(), message: Type.String() })),
     ),
   },
   { $id: 'Problem' },
@@ -24,7 +22,11 @@ export const FieldWarning = Type.Object({
 });
 
 export const NameCheckSchema = Type.Object({
-  result: Type.Union([Type.Literal('match'), Type.Literal('close_match'), Type.Literal('no_match')]),
+  result: Type.Union([
+    Type.Literal('match'),
+    Type.Literal('close_match'),
+    Type.Literal('no_match'),
+  ]),
   score: Type.Number(),
   reasons: Type.Array(Type.String()),
   comparedWith: Type.Union([Type.Literal('merchant_name'), Type.Literal('legal_person')]),

@@ -13,13 +13,16 @@ export interface TestApp {
   tdb: TestDatabase;
   ctx: ReturnType<typeof testContext>['ctx'];
   /** Creates a user and returns its bearer token. */
-  tokenFor(username: string, role: Role, merchantNos?: string[], password?: string): Promise<string>;
+  tokenFor(
+    username: string,
+    role: Role,
+    merchantNos?: string[],
+    password?: string,
+  ): Promise<string>;
   close(): Promise<void>;
 }
 
-export async function startTestApp(
-  options: { loginAttemptsMax?: number } = {},
-): Promise<TestApp> {
+export async function startTestApp(options: { loginAttemptsMax?: number } = {}): Promise<TestApp> {
   const tdb = await openTestDatabase();
   const { ctx } = testContext(tdb.db);
   await ensureAdminToken(ctx, ADMIN_TOKEN);
@@ -30,7 +33,7 @@ export async function startTestApp(
     loginAttemptsMax: options.loginAttemptsMax ?? 5,
     loginWindowMs: 60_000,
     consoleDir: null,
-    version: 'test',
+    version: 'v1',
   });
   return {
     app,

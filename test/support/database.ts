@@ -43,9 +43,7 @@ export async function openTestDatabase(): Promise<TestDatabase> {
       );
       const parts: string[] = [];
       for (const { table_name } of tables.rows) {
-        const rows = await db.query<{ row: string }>(
-          `SELECT t::text AS row FROM ${table_name} t`,
-        );
+        const rows = await db.query<{ row: string }>(`SELECT t::text AS row FROM ${table_name} t`);
         parts.push(...rows.rows.map((r) => r.row));
       }
       return parts.join('\n');

@@ -133,7 +133,13 @@ async function ensureMerchantsExist(tx: Queryable, merchantNos: string[]): Promi
   const issues = merchantNos.flatMap((merchantNo, index) =>
     known.has(merchantNo)
       ? []
-      : [issue(`merchantNos.${index}`, 'merchant_unknown', `Merchant ${merchantNo} does not exist`)],
+      : [
+          issue(
+            `merchantNos.${index}`,
+            'merchant_unknown',
+            `Merchant ${merchantNo} does not exist`,
+          ),
+        ],
   );
   if (issues.length > 0) throw new DomainError('merchant_unknown', 'Unknown merchant', issues);
 }

@@ -26,7 +26,14 @@ export function hashPassword(password: string): string {
     r: SCRYPT_R,
     p: SCRYPT_P,
   });
-  return ['scrypt', SCRYPT_N, SCRYPT_R, SCRYPT_P, salt.toString('base64'), key.toString('base64')].join('$');
+  return [
+    'scrypt',
+    SCRYPT_N,
+    SCRYPT_R,
+    SCRYPT_P,
+    salt.toString('base64'),
+    key.toString('base64'),
+  ].join('$');
 }
 
 export function verifyPassword(password: string, stored: string): boolean {

@@ -30,7 +30,11 @@ export function importRoutes(ctx: AppContext): FastifyPluginAsyncTypebox {
                   code: Type.String(),
                   message: Type.String(),
                   errors: Type.Array(
-                    Type.Object({ path: Type.String(), code: Type.String(), message: Type.String() }),
+                    Type.Object({
+                      path: Type.String(),
+                      code: Type.String(),
+                      message: Type.String(),
+                    }),
                   ),
                 }),
               ),

@@ -2,6 +2,7 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
 import type { AppContext } from '../../app/context.js';
 import { login, logout } from '../../app/users/authenticate.js';
+import { changePassword } from '../../app/users/change-password.js';
 import { DomainError } from '../../core/errors.js';
 import { principalOf, SESSION_COOKIE } from '../auth.js';
 import { LoginLimiter } from '../login-limiter.js';
@@ -14,7 +15,12 @@ const SessionSchema = Type.Object({
 
 export function sessionRoutes(
   ctx: AppContext,
-  options: { sessionTtlMs: number; secureCookies: boolean; loginAttemptsMax: number; loginWindowMs: number },
+  options: {
+    sessionTtlMs: number;
+    secureCookies: boolean;
+    loginAttemptsMax: number;
+    loginWindowMs: number;
+  },
 ): FastifyPluginAsyncTypebox {
   const limiter = new LoginLimiter(options.loginAttemptsMax, options.loginWindowMs);
   return async (app) => {
@@ -53,10 +59,35 @@ export function sessionRoutes(
 
     app.get(
       '/api/v1/session',
-      { schema: { tags: ['session'], summary: 'The signed-in user', response: { 200: SessionSchema } } },
+      {
+        schema: {
+          tags: ['session'],
+          summary: 'The signed-in user',
+          response: { 200: SessionSchema },
+        },
+      },
       async (request) => {
         const { username, role, merchantNos } = principalOf(request);
         return { username, role, merchantNos: [...merchantNos] };
+      },
+    );
+
+    app.post(
+      '/api/v1/session/password',
+      {
+        schema: {
+          tags: ['session'],
+          summary: 'Change one’s own password; signs out every session of the user',
+          body: Type.Object({
+            currentPassword: Type.String({ minLength: 1, maxLength: 200 }),
+            newPassword: Type.String({ minLength: 1, maxLength: 200 }),
+          }),
+        },
+      },
+      async (request, reply) => {
+        await changePassword(ctx, principalOf(request), request.body);
+        reply.clearCookie(SESSION_COOKIE, { path: '/' });
+        return reply.code(204).send();
       },
     );
 

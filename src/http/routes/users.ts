@@ -17,7 +17,9 @@ export function userRoutes(ctx: AppContext): FastifyPluginAsyncTypebox {
           body: Type.Object({
             username: Type.String({ maxLength: 64 }),
             role: Type.Union(ROLES.map((role) => Type.Literal(role))),
-            merchantNos: Type.Optional(Type.Array(Type.String({ maxLength: 32 }), { maxItems: 500 })),
+            merchantNos: Type.Optional(
+              Type.Array(Type.String({ maxLength: 32 }), { maxItems: 500 }),
+            ),
             password: Type.Optional(Type.String({ maxLength: 200 })),
           }),
           response: {
