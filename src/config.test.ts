@@ -22,7 +22,12 @@ describe('loadConfig', () => {
       env: { PORT: '8080', DATABASE_URL: 'postgres://x/y', SETTLEGUARD_DATA_DIR: '/var/sg' },
       argv: ['--no-demo'],
     });
-    expect(config).toMatchObject({ port: 8080, databaseUrl: 'postgres://x/y', dataDir: '/var/sg', demo: false });
+    expect(config).toMatchObject({
+      port: 8080,
+      databaseUrl: 'postgres://x/y',
+      dataDir: '/var/sg',
+      demo: false,
+    });
   });
 
   it('refuses bad values with the variable named', () => {

@@ -30,7 +30,7 @@ export async function recordAudit(tx: Queryable, event: AuditEvent, at: Date): P
   const current = head.rows[0];
   if (!current) throw new Error('audit_head row is missing');
   const content: AuditContent = {
-    seq: Number(current.last_seq) + 1,
+    seq: current.last_seq + 1,
     at: at.toISOString(),
     actor: event.actor,
     action: event.action,
@@ -100,7 +100,7 @@ export async function verifyAuditTrail(
     );
     for (const row of rows) {
       verifier.push({
-        seq: Number(row.seq),
+        seq: row.seq,
         at: new Date(row.at).toISOString(),
         actor: row.actor,
         action: row.action,
@@ -115,14 +115,14 @@ export async function verifyAuditTrail(
     }
     const last = rows.at(-1);
     if (!last || rows.length < batchSize) break;
-    after = Number(last.seq);
+    after = last.seq;
   }
   const head = await db.query<{ last_seq: number; last_hash: string }>(
     'SELECT last_seq, last_hash FROM audit_head WHERE id = 1',
   );
   const headRow = head.rows[0];
   return verifier.finish({
-    lastSeq: headRow ? Number(headRow.last_seq) : -1,
+    lastSeq: headRow ? headRow.last_seq : -1,
     lastHash: headRow?.last_hash ?? '',
   });
 }

@@ -28,7 +28,9 @@ describe('Vault', () => {
     expect(vault.fingerprint('account_number', '6222020200001234562')).toBe(a);
     expect(vault.fingerprint('account_number', '6222020200001234570')).not.toBe(a);
     expect(vault.fingerprint('resident_id', '6222020200001234562')).not.toBe(a);
-    expect(new Vault(crypto.randomBytes(32)).fingerprint('account_number', '6222020200001234562')).not.toBe(a);
+    expect(
+      new Vault(crypto.randomBytes(32)).fingerprint('account_number', '6222020200001234562'),
+    ).not.toBe(a);
   });
 
   it('parses master keys as hex or base64 of 32 bytes only', () => {

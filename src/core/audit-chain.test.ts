@@ -60,9 +60,14 @@ describe('ChainVerifier', () => {
   it('names an entry whose hash was recomputed after altering it, by the next link', () => {
     const links = chain(5);
     const altered = { ...links[1]!, actor: 'mallory' };
-    const { prevHash, hash: _old, ...content } = altered;
+    const { prevHash, hash, ...content } = altered;
+    expect(hash).toBe(links[1]!.hash);
     links[1] = { ...altered, hash: hashAuditEntry(content, prevHash) };
-    expect(verify(links)).toMatchObject({ ok: false, firstBrokenSeq: 3, problem: 'prev_hash_mismatch' });
+    expect(verify(links)).toMatchObject({
+      ok: false,
+      firstBrokenSeq: 3,
+      problem: 'prev_hash_mismatch',
+    });
   });
 
   it('names a deleted entry by the gap it leaves', () => {

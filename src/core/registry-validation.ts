@@ -36,8 +36,7 @@ const SERIAL_PATTERN = /^[A-Za-z0-9-]{4,40}$/;
 const SHORT_TEXT_MAX = 60;
 
 export type Validated<T> =
-  | { ok: true; value: T; warnings: FieldIssue[] }
-  | { ok: false; issues: FieldIssue[] };
+  { ok: true; value: T; warnings: FieldIssue[] } | { ok: false; issues: FieldIssue[] };
 
 export interface ValidMerchant {
   merchantNo: string;
@@ -50,6 +49,13 @@ export interface ValidMerchant {
   mcc: string;
   contactPhone: string | null;
   address: string | null;
+}
+
+/** Text of a value from untyped input (a number where text belongs is taken as its digits). */
+function asText(value: unknown): string {
+  if (typeof value === 'string') return value;
+  if (typeof value === 'number' && Number.isSafeInteger(value)) return value.toString();
+  return '';
 }
 
 function at(prefix: string, field: string): string {
@@ -102,7 +108,7 @@ export function validateMerchant(
   const p = (field: string) => at(prefix, field);
 
   const merchantNo = checked(
-    checkMerchantNo(String(input.merchantNo ?? ''), p('merchantNo')),
+    checkMerchantNo(asText(input.merchantNo), p('merchantNo')),
     issues,
     warnings,
   );
@@ -140,15 +146,11 @@ export function validateMerchant(
     issues,
   );
   const legalPersonIdNumber = checked(
-    checkResidentId(
-      String(input.legalPerson?.idNumber ?? ''),
-      p('legalPerson.idNumber'),
-      options.today,
-    ),
+    checkResidentId(asText(input.legalPerson?.idNumber), p('legalPerson.idNumber'), options.today),
     issues,
     warnings,
   );
-  const mcc = checked(checkMcc(String(input.mcc ?? ''), p('mcc')), issues, warnings);
+  const mcc = checked(checkMcc(asText(input.mcc), p('mcc')), issues, warnings);
   const contactPhone =
     input.contactPhone === undefined || input.contactPhone === null || input.contactPhone === ''
       ? null
@@ -160,7 +162,14 @@ export function validateMerchant(
     issues,
   );
 
-  if (issues.length > 0 || !merchantNo || !name || !legalPersonName || !legalPersonIdNumber || !mcc) {
+  if (
+    issues.length > 0 ||
+    !merchantNo ||
+    !name ||
+    !legalPersonName ||
+    !legalPersonIdNumber ||
+    !mcc
+  ) {
     return { ok: false, issues };
   }
   return {
@@ -171,7 +180,8 @@ export function validateMerchant(
       name,
       type,
       uscc,
-      usccOverrideReason: uscc && warnings.some((w) => w.code === 'uscc_checksum') ? overrideReason : null,
+      usccOverrideReason:
+        uscc && warnings.some((w) => w.code === 'uscc_checksum') ? overrideReason : null,
       legalPersonName,
       legalPersonIdNumber,
       mcc,
@@ -199,7 +209,7 @@ export function validateTerminal(
   const issues: FieldIssue[] = [];
   const warnings: FieldIssue[] = [];
   const terminalId = checked(
-    checkTerminalId(String(input.terminalId ?? ''), p('terminalId')),
+    checkTerminalId(asText(input.terminalId), p('terminalId')),
     issues,
     warnings,
   );
@@ -229,8 +239,15 @@ export function validateTerminal(
   );
   const merchantNo =
     options.merchantNo ??
-    checked(checkMerchantNo(String(input.merchantNo ?? ''), p('merchantNo')), issues, warnings);
-  if (issues.length > 0 || !terminalId || !serialNumber || !model || !firmwareVersion || !merchantNo) {
+    checked(checkMerchantNo(asText(input.merchantNo), p('merchantNo')), issues, warnings);
+  if (
+    issues.length > 0 ||
+    !terminalId ||
+    !serialNumber ||
+    !model ||
+    !firmwareVersion ||
+    !merchantNo
+  ) {
     return { ok: false, issues };
   }
   return {
@@ -285,7 +302,7 @@ export function validateAccount(
     );
     return { ok: false, issues };
   }
-  const rawNumber = String(input.accountNumber ?? '');
+  const rawNumber = asText(input.accountNumber);
   const accountNumber = checked(
     accountType === 'personal'
       ? checkBankCard(rawNumber, p('accountNumber'))

@@ -4,7 +4,15 @@
  * not found so that their existence does not leak.
  */
 
-export const ROLES = ['admin', 'risk', 'ops', 'approver', 'support', 'auditor', 'merchant'] as const;
+export const ROLES = [
+  'admin',
+  'risk',
+  'ops',
+  'approver',
+  'support',
+  'auditor',
+  'merchant',
+] as const;
 export type Role = (typeof ROLES)[number];
 
 export const PERMISSIONS = {

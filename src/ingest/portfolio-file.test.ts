@@ -26,8 +26,30 @@ describe('splitCsvLine', () => {
 
 describe('csvRowToRecord', () => {
   it('builds an import record with terminals and an account', () => {
-    const header = ['merchantNo', 'name', 'type', 'legalPersonName', 'legalPersonIdNumber', 'mcc', 'accountNumber', 'accountName', 'accountType', 'terminals'];
-    const record = csvRowToRecord(header, ['100000000000001', '张丽便利店', 'micro', '张丽', '330106198503124416', '5499', '6222020200001234562', '张丽', 'personal', 'T0000001/SN1/PAX A920/V1; T0000002/SN2/PAX A920/V1']);
+    const header = [
+      'merchantNo',
+      'name',
+      'type',
+      'legalPersonName',
+      'legalPersonIdNumber',
+      'mcc',
+      'accountNumber',
+      'accountName',
+      'accountType',
+      'terminals',
+    ];
+    const record = csvRowToRecord(header, [
+      '100000000000001',
+      '张丽便利店',
+      'micro',
+      '张丽',
+      '330106198503124416',
+      '5499',
+      '6222020200001234562',
+      '张丽',
+      'personal',
+      'T0000001/SN1/PAX A920/V1; T0000002/SN2/PAX A920/V1',
+    ]);
     expect(record).toEqual({
       merchant: {
         merchantNo: '100000000000001',
@@ -58,17 +80,26 @@ describe('csvRowToRecord', () => {
 
 describe('readPortfolioFile', () => {
   it('reads NDJSON, reporting a broken line without stopping', async () => {
-    const file = tempFile('p.ndjson', '{"merchant":{"merchantNo":"1"}}\n\n{broken\n{"merchant":{}}\n');
+    const file = tempFile(
+      'p.ndjson',
+      '{"merchant":{"merchantNo":"1"}}\n\n{broken\n{"merchant":{}}\n',
+    );
     const lines = await collect(file);
     expect(lines.map((l) => l.line)).toEqual([1, 3, 4]);
     expect('error' in lines[1]!).toBe(true);
   });
 
   it('reads CSV with a BOM and a header', async () => {
-    const file = tempFile('p.csv', '\uFEFFmerchantNo,name,type\r\n100000000000001,"甲,乙",micro\r\n');
+    const file = tempFile(
+      'p.csv',
+      '\uFEFFmerchantNo,name,type\r\n100000000000001,"甲,乙",micro\r\n',
+    );
     const lines = await collect(file);
     expect(lines).toHaveLength(1);
-    expect(lines[0]).toMatchObject({ line: 2, record: { merchant: { merchantNo: '100000000000001', name: '甲,乙' } } });
+    expect(lines[0]).toMatchObject({
+      line: 2,
+      record: { merchant: { merchantNo: '100000000000001', name: '甲,乙' } },
+    });
   });
 
   it('refuses a file that is neither', async () => {

@@ -46,9 +46,9 @@ export function splitCsvLine(text: string): string[] {
   let current = '';
   let quoted = false;
   for (let i = 0; i < text.length; i += 1) {
-    const c = text[i];
+    const c = text.charAt(i);
     if (quoted) {
-      if (c === '"' && text[i + 1] === '"') {
+      if (c === '"' && text.charAt(i + 1) === '"') {
         current += '"';
         i += 1;
       } else if (c === '"') {

@@ -33,7 +33,7 @@ export interface Database extends Queryable {
 // int8 (bigint) columns come back from `pg` as strings by default; SettleGuard keeps every
 // int8 it reads (sequence numbers, fen amounts) inside Number.MAX_SAFE_INTEGER, and PGlite
 // returns numbers, so both engines are made to agree on numbers.
-pg.types.setTypeParser(20, (value) => {
+pg.types.setTypeParser(pg.types.builtins.INT8, (value: string) => {
   const parsed = Number(value);
   if (!Number.isSafeInteger(parsed)) throw new RangeError(`int8 ${value} exceeds safe integer`);
   return parsed;
@@ -118,8 +118,8 @@ export async function openPglite(options: { dataDir: string | null }): Promise<D
   const outside = wrap(db);
   return {
     kind: 'pglite',
-    query: outside.query,
-    exec: outside.exec,
+    query: (sql, params) => outside.query(sql, params),
+    exec: (sql) => outside.exec(sql),
     async transaction<T>(work: (tx: Queryable) => Promise<T>): Promise<T> {
       return db.transaction((tx) => work(wrap(tx)));
     },

@@ -87,7 +87,10 @@ export async function findMerchant(
   return rows[0];
 }
 
-export async function existingMerchantNos(q: Queryable, merchantNos: string[]): Promise<Set<string>> {
+export async function existingMerchantNos(
+  q: Queryable,
+  merchantNos: string[],
+): Promise<Set<string>> {
   if (merchantNos.length === 0) return new Set();
   const { rows } = await q.query<{ merchant_no: string }>(
     'SELECT merchant_no FROM merchants WHERE valid_to IS NULL AND merchant_no = ANY($1)',
@@ -239,7 +242,10 @@ export async function findTerminal(
   return rows[0];
 }
 
-export async function terminalsOfMerchant(q: Queryable, merchantNo: string): Promise<TerminalRow[]> {
+export async function terminalsOfMerchant(
+  q: Queryable,
+  merchantNo: string,
+): Promise<TerminalRow[]> {
   const { rows } = await q.query<TerminalRow>(
     `SELECT ${TERMINAL_COLUMNS} FROM terminals WHERE merchant_no = $1 AND valid_to IS NULL
      ORDER BY terminal_id`,

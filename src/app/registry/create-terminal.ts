@@ -28,7 +28,11 @@ export async function createTerminal(
     const merchant = await findMerchant(tx, validated.value.merchantNo);
     if (!merchant) {
       throw new DomainError('merchant_unknown', 'The merchant does not exist', [
-        issue('merchantNo', 'merchant_unknown', `Merchant ${validated.value.merchantNo} is not registered`),
+        issue(
+          'merchantNo',
+          'merchant_unknown',
+          `Merchant ${validated.value.merchantNo} is not registered`,
+        ),
       ]);
     }
     return writeTerminal(tx, validated.value, { actor: principal.username, at });

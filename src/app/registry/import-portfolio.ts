@@ -40,7 +40,8 @@ export interface ImportResult {
 interface PreparedRecord {
   index: number;
   merchant: ValidMerchant;
-  account: (ValidAccount & { status: 'active' | 'pending_verification'; warnings: FieldIssue[] }) | null;
+  account:
+    (ValidAccount & { status: 'active' | 'pending_verification'; warnings: FieldIssue[] }) | null;
   terminals: ValidTerminal[];
 }
 
@@ -75,7 +76,11 @@ export function prepareRecord(
   if (!isObject(raw) || !isObject(raw.merchant)) {
     return {
       ok: false,
-      failure: failure(index, [issue('merchant', 'validation_failed', 'A record needs a merchant object')], ''),
+      failure: failure(
+        index,
+        [issue('merchant', 'validation_failed', 'A record needs a merchant object')],
+        '',
+      ),
     };
   }
   const record = raw as unknown as ImportRecord;
@@ -154,7 +159,11 @@ export async function importPortfolio(
       failed.push(result.failure);
     } else if (merchantNosInBatch.has(result.record.merchant.merchantNo)) {
       failed.push(
-        failure(index, [issue('merchant.merchantNo', 'conflict', 'Listed twice in this import')], ''),
+        failure(
+          index,
+          [issue('merchant.merchantNo', 'conflict', 'Listed twice in this import')],
+          '',
+        ),
       );
     } else {
       merchantNosInBatch.add(result.record.merchant.merchantNo);
@@ -174,7 +183,13 @@ export async function importPortfolio(
         failed.push(
           failure(
             record.index,
-            [issue('merchant.merchantNo', 'conflict', 'This merchant number is already registered')],
+            [
+              issue(
+                'merchant.merchantNo',
+                'conflict',
+                'This merchant number is already registered',
+              ),
+            ],
             '',
           ),
         );

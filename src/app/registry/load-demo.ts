@@ -10,9 +10,14 @@ export async function loadDemoPortfolio(ctx: AppContext): Promise<ImportResult> 
   const records = buildDemoPortfolio({ seed: DEMO_SEED, today: ctx.now() });
   const total: ImportResult = { imported: 0, failed: [], nameMismatches: [] };
   for (let start = 0; start < records.length; start += IMPORT_BATCH_MAX) {
-    const result = await importPortfolio(ctx, null, records.slice(start, start + IMPORT_BATCH_MAX), {
-      actor: 'demo',
-    });
+    const result = await importPortfolio(
+      ctx,
+      null,
+      records.slice(start, start + IMPORT_BATCH_MAX),
+      {
+        actor: 'demo',
+      },
+    );
     total.imported += result.imported;
     total.failed.push(...result.failed.map((f) => ({ ...f, index: f.index + start })));
     total.nameMismatches.push(...result.nameMismatches);

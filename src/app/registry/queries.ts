@@ -71,7 +71,11 @@ export interface ListQuery {
   cursor?: string | undefined;
 }
 
-function pageArgs(query: ListQuery): { search: string | null; limit: number; after: string | null } {
+function pageArgs(query: ListQuery): {
+  search: string | null;
+  limit: number;
+  after: string | null;
+} {
   const search = query.q?.trim().slice(0, SEARCH_LENGTH_MAX) || null;
   const limit = Math.min(Math.max(query.limit ?? LIST_LIMIT_DEFAULT, 1), LIST_LIMIT_MAX);
   const after = query.cursor ? decodeCursor(query.cursor) : null;
