@@ -403,6 +403,85 @@ describe('identifier problems', () => {
   });
 });
 
+describe('account check', () => {
+  const check = (body: Record<string, unknown>, headers = admin) =>
+    t.app.inject({
+      method: 'POST',
+      url: '/api/v1/settlement-accounts/check',
+      headers,
+      payload: {
+        merchantNo: '300000000000002',
+        accountName: '张丽',
+        accountType: 'personal',
+        ...body,
+      },
+    });
+
+  it.each([
+    [{ accountNumber: '62220202' }, 'card_number_format', 'accountNumber'],
+    [{ accountNumber: '6222-0202-ABCD' }, 'card_number_format', 'accountNumber'],
+    [{ accountNumber: IDS.cardIcbc, bankCode: '10210009999' }, 'cnaps_format', 'bankCode'],
+    [
+      {
+        accountNumber: 'ABC123',
+        accountType: 'corporate',
+        merchantNo: '300000000000001',
+        accountName: '北京示例餐饮管理有限公司',
+      },
+      'corporate_account_format',
+      'accountNumber',
+    ],
+    [
+      { accountNumber: IDS.corporateAccount, accountType: 'corporate' },
+      'account_type_not_allowed',
+      'accountType',
+    ],
+  ])('answers %j with 422 %s at %s', async (body, code, path) => {
+    const response = await check(body);
+    expect(response.statusCode).toBe(422);
+    expect(response.json()).toMatchObject({
+      code,
+      errors: [expect.objectContaining({ path, code })],
+    });
+  });
+
+  it('shows the bank behind the card, the name check and a Luhn warning, masked', async () => {
+    const good = await check({ accountNumber: IDS.cardIcbc });
+    expect(good.json()).toMatchObject({
+      accountNumberMasked: '622202*********4562',
+      bank: { name: expect.stringContaining('工商银行'), source: 'bin' },
+      nameCheck: { result: 'match', comparedWith: 'legal_person' },
+      warnings: [],
+      alsoUsedBy: 0,
+    });
+    const luhn = await check({ accountNumber: '6222020200001234563', accountName: '李四' });
+    expect(luhn.json()).toMatchObject({
+      nameCheck: { result: 'no_match' },
+      warnings: [expect.objectContaining({ code: 'card_luhn_failed', path: 'accountNumber' })],
+    });
+    expect(luhn.body).not.toContain('6222020200001234563');
+  });
+
+  it('flags a card declared at another bank than its BIN says', async () => {
+    const response = await check({ accountNumber: IDS.cardIcbc, bankCode: '105100000017' });
+    expect(response.json<{ warnings: { code: string }[] }>().warnings.map((w) => w.code)).toContain(
+      'bin_bank_mismatch',
+    );
+  });
+
+  it('keeps merchant users to their own merchants and refuses the auditor', async () => {
+    expect(
+      (
+        await check(
+          { accountNumber: IDS.cardIcbc, merchantNo: '300000000000001' },
+          token('merchant'),
+        )
+      ).statusCode,
+    ).toBe(403);
+    expect((await check({ accountNumber: IDS.cardIcbc }, token('auditor'))).statusCode).toBe(403);
+  });
+});
+
 describe('no full number leaves the process', () => {
   it('shows only masked numbers in every registry response', async () => {
     const bodies: string[] = [];

@@ -26,6 +26,7 @@ export const PERMISSIONS = {
   'terminals.resume': ['admin', 'risk'],
   'registry.import': ['admin', 'ops'],
   'alerts.read': ['admin', 'risk', 'ops', 'approver', 'support', 'auditor', 'merchant'],
+  'accounts.check': ['admin', 'risk', 'ops', 'approver', 'support'],
   'audit.verify': ['admin', 'auditor'],
 } as const satisfies Record<string, readonly Role[]>;
 

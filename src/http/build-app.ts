@@ -20,6 +20,7 @@ import { terminalRoutes } from './routes/terminals.js';
 import { importRoutes } from './routes/import.js';
 import { auditRoutes } from './routes/audit.js';
 import { alertRoutes } from './routes/alerts.js';
+import { accountRoutes } from './routes/accounts.js';
 
 export interface AppOptions {
   logLevel: string;
@@ -29,6 +30,8 @@ export interface AppOptions {
   loginWindowMs: number;
   consoleDir: string | null;
   version: string;
+  /** Where log lines go (tests capture them); standard output by default. */
+  logStream?: NodeJS.WritableStream;
 }
 
 /** Default request body limit; routes that take batches raise their own. */
@@ -40,6 +43,7 @@ export async function buildApp(ctx: AppContext, options: AppOptions): Promise<Fa
       level: options.logLevel,
       // Tokens and session cookies never reach the log.
       redact: ['req.headers.authorization', 'req.headers.cookie', 'res.headers["set-cookie"]'],
+      ...(options.logStream ? { stream: options.logStream } : {}),
     },
     bodyLimit: BODY_BYTES_MAX,
     ajv: { customOptions: { removeAdditional: true, coerceTypes: 'array', allErrors: true } },
@@ -88,6 +92,7 @@ export async function buildApp(ctx: AppContext, options: AppOptions): Promise<Fa
   await app.register(merchantRoutes(ctx));
   await app.register(terminalRoutes(ctx));
   await app.register(importRoutes(ctx));
+  await app.register(accountRoutes(ctx));
   await app.register(alertRoutes(ctx));
   await app.register(auditRoutes(ctx));
 

@@ -146,7 +146,12 @@ interface MerchantAccount {
 }
 
 async function screenshot(page: Page, name: string): Promise<void> {
-  await page.screenshot({ path: `/tmp/settleguard-${name}.png`, fullPage: true });
+  // Disabled animations: a table's loading veil fades out over a moment and would grey the shot.
+  await page.screenshot({
+    path: `/tmp/settleguard-${name}.png`,
+    fullPage: true,
+    animations: 'disabled',
+  });
 }
 
 describe.skipIf(skipBrowserTests)('console in Chromium', () => {
@@ -194,6 +199,12 @@ describe.skipIf(skipBrowserTests)('console in Chromium', () => {
       demo: false,
       adminToken: ADMIN_TOKEN,
     });
+    // The import comes first: a merchant user can only be given merchants that exist.
+    const imported = (await callApi(server.url, 'POST', '/import', {
+      records: seedRecords(),
+    })) as { imported: number; failed: unknown[] };
+    expect(imported.failed).toEqual([]);
+    expect(imported.imported).toBe(2);
     await callApi(server.url, 'POST', '/users', {
       username: OPS_USER,
       role: 'ops',
@@ -205,11 +216,6 @@ describe.skipIf(skipBrowserTests)('console in Chromium', () => {
       merchantNos: [CHENGUANG.merchantNo],
       password: PASSWORD,
     });
-    const imported = (await callApi(server.url, 'POST', '/import', {
-      records: seedRecords(),
-    })) as { imported: number; failed: unknown[] };
-    expect(imported.failed).toEqual([]);
-    expect(imported.imported).toBe(2);
     browser = await launchBrowser();
   });
 

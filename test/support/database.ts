@@ -13,6 +13,10 @@ export const TEST_DATABASE_URL = process.env.SETTLEGUARD_TEST_DATABASE_URL ?? nu
 
 export interface TestDatabase {
   db: Database;
+  /** The schema on the PostgreSQL server, or null on PGlite. */
+  schema: string | null;
+  /** A connection URL to the same data for a child process (PostgreSQL only). */
+  url: string | null;
   /** What a dump of every table shows: used to prove a number is stored nowhere in clear. */
   dumpText(): Promise<string>;
   close(): Promise<void>;
@@ -21,8 +25,9 @@ export interface TestDatabase {
 export async function openTestDatabase(): Promise<TestDatabase> {
   let db: Database;
   let drop: () => Promise<void> = async () => undefined;
+  let schema: string | null = null;
   if (TEST_DATABASE_URL) {
-    const schema = `t_${crypto.randomBytes(6).toString('hex')}`;
+    schema = `t_${crypto.randomBytes(6).toString('hex')}`;
     const admin = openPostgres({ url: TEST_DATABASE_URL, poolSizeMax: 1 });
     await admin.query(`CREATE SCHEMA ${schema}`);
     db = openPostgres({ url: TEST_DATABASE_URL, schema, poolSizeMax: 4 });
@@ -34,8 +39,11 @@ export async function openTestDatabase(): Promise<TestDatabase> {
     db = await openPglite({ dataDir: null });
   }
   await migrate(db);
+  const url = schema && TEST_DATABASE_URL ? withSearchPath(TEST_DATABASE_URL, schema) : null;
   return {
     db,
+    schema,
+    url,
     async dumpText() {
       const tables = await db.query<{ table_name: string }>(
         `SELECT table_name FROM information_schema.tables
@@ -69,4 +77,10 @@ export function testContext(db: Database, start = new Date('2026-11-26T08:00:00.
       nowMs += ms;
     },
   };
+}
+
+function withSearchPath(url: string, schema: string): string {
+  const parsed = new URL(url);
+  parsed.searchParams.set('options', `-c search_path=${schema}`);
+  return parsed.toString();
 }
