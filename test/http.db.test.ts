@@ -447,9 +447,11 @@ describe('account check', () => {
 
   it('shows the bank behind the card, the name check and a Luhn warning, masked', async () => {
     const good = await check({ accountNumber: IDS.cardIcbc });
-    expect(good.json()).toMatchObject({
+    const body = good.json<{ bank: { name: string } }>();
+    expect(body.bank.name).toContain('工商银行');
+    expect(body).toMatchObject({
       accountNumberMasked: '622202*********4562',
-      bank: { name: expect.stringContaining('工商银行'), source: 'bin' },
+      bank: { source: 'bin' },
       nameCheck: { result: 'match', comparedWith: 'legal_person' },
       warnings: [],
       alsoUsedBy: 0,
