@@ -191,6 +191,8 @@ describe.skipIf(skipBrowserTests)('console in Chromium', () => {
 
   beforeAll(async () => {
     assertConsoleBuilt();
+    // First, so that a machine without Chromium fails (on CI) before anything else starts.
+    browser = await launchBrowser();
     dataDir = mkdtempSync(path.join(tmpdir(), 'settleguard-e2e-'));
     server = await boot({
       port: 0,
@@ -216,7 +218,6 @@ describe.skipIf(skipBrowserTests)('console in Chromium', () => {
       merchantNos: [CHENGUANG.merchantNo],
       password: PASSWORD,
     });
-    browser = await launchBrowser();
   });
 
   afterAll(async () => {

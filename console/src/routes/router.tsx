@@ -1,0 +1,56 @@
+import { Button, Result } from 'antd';
+import { Navigate, Outlet, createBrowserRouter, useRouteError } from 'react-router-dom';
+import { useT } from '../i18n';
+import { describeProblem } from './common/problem';
+import { AppLayout } from './layout/AppLayout';
+import { LoginPage } from './login/LoginPage';
+import { MerchantListPage } from './merchants/MerchantListPage';
+import { MerchantPage } from './merchants/MerchantPage';
+import { NotFoundPage } from './not-found/NotFoundPage';
+import { RequireSession, SessionProvider } from './session/session';
+import { TerminalListPage } from './terminals/TerminalListPage';
+
+/** Shown when rendering a screen throws: a bug, said in words, with a way to start over. */
+function RouteError() {
+  const error = useRouteError();
+  const i18n = useT();
+  return (
+    <Result
+      status="error"
+      title={describeProblem(error, i18n)}
+      extra={
+        <Button type="primary" onClick={() => window.location.assign('/merchants')}>
+          {i18n.t('notFound.home')}
+        </Button>
+      }
+    />
+  );
+}
+
+export const router = createBrowserRouter([
+  {
+    element: (
+      <SessionProvider>
+        <Outlet />
+      </SessionProvider>
+    ),
+    errorElement: <RouteError />,
+    children: [
+      { path: '/login', element: <LoginPage /> },
+      {
+        element: (
+          <RequireSession>
+            <AppLayout />
+          </RequireSession>
+        ),
+        children: [
+          { index: true, element: <Navigate to="/merchants" replace /> },
+          { path: 'merchants', element: <MerchantListPage /> },
+          { path: 'merchants/:merchantNo', element: <MerchantPage /> },
+          { path: 'terminals', element: <TerminalListPage /> },
+          { path: '*', element: <NotFoundPage /> },
+        ],
+      },
+    ],
+  },
+]);
