@@ -157,7 +157,7 @@ async function firstStart(
     fs.writeFileSync(file, `${password}\n`, { mode: 0o600 });
     process.stdout.write(
       `Sign in to the console as "admin" with the password ${password}\n` +
-        `(kept in ${file}; change it, and delete the file, once you have created your own users).\n`,
+        `(kept in ${file}; change it in the console under 修改密码 and delete the file).\n`,
     );
   }
 }

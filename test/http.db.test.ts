@@ -141,7 +141,8 @@ describe('authentication', () => {
       headers: { cookie },
       payload: { currentPassword: 'nope', newPassword: 'second password 2' },
     });
-    expect(wrong.json()).toMatchObject({ code: 'invalid_credentials' });
+    expect(wrong.statusCode).toBe(422);
+    expect(wrong.json()).toMatchObject({ code: 'current_password_wrong' });
     const changed = await t.app.inject({
       method: 'POST',
       url: '/api/v1/session/password',

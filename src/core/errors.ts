@@ -15,6 +15,8 @@ export const ERROR_CODES = {
   rate_limited: 'rate_limited',
   /** Wrong username or password at login. */
   invalid_credentials: 'invalid_credentials',
+  /** The current password given to change a password is wrong. */
+  current_password_wrong: 'current_password_wrong',
 
   // Generic request problems.
   /** The request body or query does not match the route's schema. */

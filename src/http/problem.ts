@@ -8,6 +8,7 @@ import { DomainError, type ErrorCode } from '../core/errors.js';
 const STATUS: Record<ErrorCode, number> = {
   unauthenticated: 401,
   invalid_credentials: 401,
+  current_password_wrong: 422,
   forbidden: 403,
   not_found: 404,
   conflict: 409,

@@ -337,6 +337,31 @@ describe.skipIf(skipBrowserTests)('console in Chromium', () => {
     await screenshot(page, '09-terminals');
   });
 
+  it('lets a user change their own password and sign in with the new one only', async () => {
+    const username = 'pw-e2e';
+    await callApi(baseUrl(), 'POST', '/users', { username, role: 'support', password: PASSWORD });
+    const page = await newPage();
+    await logIn(page, username);
+    await page.getByRole('button', { name: '修改密码' }).click();
+    const dialog = page.getByRole('dialog', { name: '修改密码' });
+    await dialog.getByLabel('当前密码').fill('not the password');
+    await dialog.getByLabel('新密码', { exact: true }).fill('a brand new password');
+    await dialog.getByLabel('确认新密码').fill('a brand new password');
+    await dialog.getByRole('button', { name: '确认修改' }).click();
+    await dialog.getByRole('alert').getByText('当前密码不正确。').waitFor();
+    await dialog.getByLabel('当前密码').fill(PASSWORD);
+    await dialog.getByRole('button', { name: '确认修改' }).click();
+    await page.getByRole('heading', { name: '登录' }).waitFor();
+
+    await page.getByLabel('用户名').fill(username);
+    await page.getByLabel('密码').fill(PASSWORD);
+    await page.getByRole('button', { name: '登录' }).click();
+    await page.getByRole('alert').getByText('用户名或密码错误。').waitFor();
+    await page.getByLabel('密码').fill('a brand new password');
+    await page.getByRole('button', { name: '登录' }).click();
+    await page.getByRole('heading', { name: '商户列表' }).waitFor();
+  });
+
   it('raised no uncaught errors in the pages', () => {
     expect(pageErrors).toEqual([]);
   });

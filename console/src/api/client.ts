@@ -101,7 +101,15 @@ export async function request<T>(path: string, options: RequestOptions = {}): Pr
 
   if (!response.ok) {
     const problem = await readProblem(response);
-    if (response.status === 401 && !options.expectUnauthenticated) unauthenticatedListener?.();
+    // Only a session that is gone ends the console session; a wrong password typed into a
+    // form (invalid_credentials, also a 401) is that form's own error.
+    if (
+      response.status === 401 &&
+      problem.code === 'unauthenticated' &&
+      !options.expectUnauthenticated
+    ) {
+      unauthenticatedListener?.();
+    }
     throw problem;
   }
   if (response.status === 204) return undefined as T;

@@ -21,6 +21,11 @@ export const sessionApi = {
       expectUnauthenticated: true,
     }),
   logout: () => request<undefined>('/session', { method: 'DELETE', expectUnauthenticated: true }),
+  changePassword: (currentPassword: string, newPassword: string) =>
+    request<undefined>('/session/password', {
+      method: 'POST',
+      body: { currentPassword, newPassword },
+    }),
 };
 
 export interface MerchantFilter {

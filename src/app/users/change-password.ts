@@ -35,9 +35,7 @@ export async function changePassword(
     );
     const stored = rows[0]?.password_hash;
     if (!stored || !verifyPassword(input.currentPassword, stored)) {
-      throw new DomainError('invalid_credentials', 'The current password is wrong', [
-        issue('currentPassword', 'invalid_credentials', 'Wrong password'),
-      ]);
+      throw new DomainError('current_password_wrong', 'The current password is wrong');
     }
     await tx.query('UPDATE users SET password_hash = $1 WHERE id = $2', [
       hashPassword(input.newPassword),

@@ -10,6 +10,7 @@ import { Link, Outlet, useLocation, useNavigate } from 'react-router-dom';
 import { useT } from '../../i18n';
 import { useCurrentUser, useSession } from '../session/session';
 import { LanguageSwitch } from './LanguageSwitch';
+import { ChangePasswordButton } from './ChangePassword';
 
 const { Header, Sider, Content } = Layout;
 
@@ -84,6 +85,7 @@ export function AppLayout() {
               <Tag color="blue">{tCode('role', user.role) ?? user.role}</Tag>
             </Space>
             <LanguageSwitch />
+            <ChangePasswordButton />
             <Button
               icon={<LogoutOutlined />}
               onClick={() => {
