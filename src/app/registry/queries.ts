@@ -94,6 +94,24 @@ function decodeCursor(cursor: string): string {
   return key;
 }
 
+/**
+ * Cuts one more row than the page holds into the page and the cursor of the next one: the
+ * extra row only tells that there is a next page.
+ */
+function toPage<Row, Item>(
+  rows: Row[],
+  limit: number,
+  keyOf: (row: Row) => string,
+  present: (row: Row) => Item,
+): { items: Item[]; nextCursor?: string } {
+  const page = rows.slice(0, limit);
+  const last = page.at(-1);
+  return {
+    items: page.map(present),
+    ...(rows.length > limit && last !== undefined ? { nextCursor: encodeCursor(keyOf(last)) } : {}),
+  };
+}
+
 export async function listMerchants(
   ctx: AppContext,
   principal: Principal,
@@ -109,10 +127,11 @@ export async function listMerchants(
     after,
     limit: limit + 1,
   });
-  const page = rows.slice(0, limit);
-  const last = page.at(-1);
-  return {
-    items: page.map((row) => ({
+  return toPage(
+    rows,
+    limit,
+    (row) => row.merchant_no,
+    (row) => ({
       merchantNo: row.merchant_no,
       name: row.name,
       type: row.type,
@@ -122,9 +141,8 @@ export async function listMerchants(
       nameCheckResult: row.name_check_result,
       terminalCount: row.terminal_count,
       createdAt: row.valid_from.toISOString(),
-    })),
-    ...(rows.length > limit && last ? { nextCursor: encodeCursor(last.merchant_no) } : {}),
-  };
+    }),
+  );
 }
 
 export async function getTerminal(
@@ -154,10 +172,10 @@ export async function listTerminals(
     after,
     limit: limit + 1,
   });
-  const page = rows.slice(0, limit);
-  const last = page.at(-1);
-  return {
-    items: page.map((row) => ({ ...presentTerminal(row), merchantName: row.merchant_name })),
-    ...(rows.length > limit && last ? { nextCursor: encodeCursor(last.terminal_id) } : {}),
-  };
+  return toPage(
+    rows,
+    limit,
+    (row) => row.terminal_id,
+    (row) => ({ ...presentTerminal(row), merchantName: row.merchant_name }),
+  );
 }
