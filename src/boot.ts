@@ -15,6 +15,8 @@ import { openDatabase, type Database } from './storage/database.js';
 import { loadMasterKey } from './storage/key-file.js';
 import { migrate } from './storage/migrate.js';
 import { projectPath } from './project-root.js';
+import { RegistryIndex } from './app/screening/registry-index.js';
+import { DEFAULT_POLICY, type ScreeningPolicy } from './core/screening/policy.js';
 
 export interface BootOptions {
   port: number;
@@ -32,6 +34,7 @@ export interface BootOptions {
   loginWindowMs?: number;
   secureCookies?: boolean;
   consoleDir?: string | null;
+  policy?: ScreeningPolicy;
 }
 
 export interface Running {
@@ -92,7 +95,8 @@ async function checkKey(db: Database, vault: Vault): Promise<void> {
 
 export async function boot(options: BootOptions): Promise<Running> {
   const { db, vault } = await openStore(options);
-  const ctx = createContext({ db, vault });
+  const index = new RegistryIndex();
+  const ctx = createContext({ db, vault, index });
   try {
     if (options.adminToken) await ensureAdminToken(ctx, options.adminToken);
     const app = await buildApp(ctx, {
@@ -104,10 +108,18 @@ export async function boot(options: BootOptions): Promise<Running> {
       consoleDir:
         options.consoleDir === undefined ? projectPath('console', 'dist') : options.consoleDir,
       version: packageVersion(),
+      policy: options.policy ?? DEFAULT_POLICY,
     });
     if (!options.databaseUrl && options.dataDir) {
       await firstStart(ctx, app, { demo: options.demo, dataDir: options.dataDir });
     }
+    // The index is built after the demo so that it holds it; from here on it follows every
+    // registry change announced by any instance.
+    await index.loadAll(db);
+    await index.follow(db, (error) =>
+      app.log.error({ err: error }, 'registry index refresh failed'),
+    );
+    app.log.info(index.size, 'Registry index loaded');
     await app.listen({ port: options.port, host: options.host });
     const address = app.server.address();
     const port = typeof address === 'object' && address ? address.port : options.port;
@@ -118,6 +130,7 @@ export async function boot(options: BootOptions): Promise<Running> {
       ctx,
       async close() {
         await app.close();
+        await index.stop();
         await db.close();
       },
     };

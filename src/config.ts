@@ -2,7 +2,10 @@
  * Configuration, parsed and validated once at start. Nothing else in the program reads
  * `process.env`: everything it needs arrives through this object.
  */
+import fs from 'node:fs';
 import path from 'node:path';
+import { DEFAULT_POLICY, RULES, type ScreeningPolicy } from './core/screening/policy.js';
+import { DECISIONS } from './core/transaction.js';
 
 export interface Config {
   /** HTTP port; 0 picks a free one (tests). */
@@ -31,6 +34,12 @@ export interface Config {
   secureCookies: boolean;
   /** Folder of the built console; null disables serving it. */
   consoleDir: string | null;
+  /** Screening policy: the default, overridden by SETTLEGUARD_POLICY_FILE (JSON). */
+  policy: ScreeningPolicy;
+  /** NATS server of the transaction stream; null: no stream consumer. */
+  natsUrl: string | null;
+  /** TCP port for mirrored ISO 8583 traffic; null: no listener. */
+  iso8583Port: number | null;
 }
 
 export class ConfigError extends Error {
@@ -90,5 +99,46 @@ export function loadConfig(options: {
     loginWindowMs: integer(env, 'SETTLEGUARD_LOGIN_WINDOW_SECONDS', 300, 1, 86_400) * 1000,
     secureCookies: flag(env, 'SETTLEGUARD_SECURE_COOKIES', false),
     consoleDir: path.join(projectRoot, 'console', 'dist'),
+    policy: env.SETTLEGUARD_POLICY_FILE
+      ? loadPolicy(path.resolve(cwd, env.SETTLEGUARD_POLICY_FILE))
+      : DEFAULT_POLICY,
+    natsUrl: env.NATS_URL || null,
+    iso8583Port: env.SETTLEGUARD_ISO8583_PORT
+      ? integer(env, 'SETTLEGUARD_ISO8583_PORT', 0, 1, 65535)
+      : null,
+  };
+}
+
+/**
+ * Reads a policy file: any part of the default may be given; rules and decisions are checked
+ * by name so that a typo stops the start instead of silently screening less.
+ */
+export function loadPolicy(file: string): ScreeningPolicy {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(fs.readFileSync(file, 'utf8'));
+  } catch (error) {
+    throw new ConfigError(
+      `SETTLEGUARD_POLICY_FILE ${file}: ${error instanceof Error ? error.message : String(error)}`,
+    );
+  }
+  const given = parsed as Partial<ScreeningPolicy>;
+  const decisions = { ...DEFAULT_POLICY.decisions };
+  for (const [rule, decision] of Object.entries(given.decisions ?? {})) {
+    if (!(RULES as readonly string[]).includes(rule)) {
+      throw new ConfigError(`Policy: unknown rule "${rule}"; rules are ${RULES.join(', ')}`);
+    }
+    if (!(DECISIONS as readonly unknown[]).includes(decision)) {
+      throw new ConfigError(
+        `Policy: rule ${rule} has decision ${JSON.stringify(decision)}; use ok, review or contain`,
+      );
+    }
+    decisions[rule as keyof typeof decisions] = decision;
+  }
+  return {
+    decisions,
+    suspendAllTerminals: given.suspendAllTerminals ?? DEFAULT_POLICY.suspendAllTerminals,
+    postChangeSpike: { ...DEFAULT_POLICY.postChangeSpike, ...given.postChangeSpike },
+    minimumFirmware: { ...DEFAULT_POLICY.minimumFirmware, ...given.minimumFirmware },
   };
 }

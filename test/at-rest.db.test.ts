@@ -12,6 +12,7 @@ import { openStore } from '../src/boot.js';
 import { createContext } from '../src/app/context.js';
 import { importPortfolio } from '../src/app/registry/import-portfolio.js';
 import { buildApp } from '../src/http/build-app.js';
+import { DEFAULT_POLICY } from '../src/core/screening/policy.js';
 import { ensureAdminToken } from '../src/app/users/authenticate.js';
 import { openTestDatabase, TEST_DATABASE_URL, testContext } from './support/database.js';
 import { enterpriseRecord, IDS, microRecord } from './support/fixtures.js';
@@ -101,6 +102,7 @@ describe('numbers in the log', () => {
       loginWindowMs: 60_000,
       consoleDir: null,
       version: 'test',
+      policy: DEFAULT_POLICY,
     });
     try {
       const headers = { authorization: 'Bearer log-test-admin-token-123' };

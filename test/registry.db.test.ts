@@ -128,10 +128,10 @@ describe('import', () => {
     const merchant = await getMerchant(ctx, admin, '100000000000010');
     expect(merchant.settlementAccount?.nameCheck.result).toBe('no_match');
     expect(merchant.settlementAccount?.status).toBe('active');
-    const mismatch = await listAlerts(ctx, admin, { merchantNo: '100000000000010' });
+    const mismatch = (await listAlerts(ctx, admin, { merchantNo: '100000000000010' })).items;
     expect(mismatch.map((a) => a.rule)).toEqual(['account_name_mismatch']);
     expect(mismatch[0]?.explanation.zh).toContain('赵强');
-    const shared = await listAlerts(ctx, admin, { rule: 'shared_account' });
+    const shared = (await listAlerts(ctx, admin, { rule: 'shared_account' })).items;
     expect(shared.map((a) => a.merchantNo)).toEqual(['100000000000012']);
     expect(shared[0]?.explanation.data).toEqual({ otherMerchantNos: ['100000000000011'] });
   });

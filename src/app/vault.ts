@@ -14,7 +14,7 @@ const FORMAT_VERSION = 1;
 const NONCE_BYTES = 12;
 const TAG_BYTES = 16;
 
-export type SealPurpose = 'account_number' | 'resident_id' | 'phone';
+export type SealPurpose = 'account_number' | 'resident_id' | 'phone' | 'card';
 
 export class Vault {
   readonly #encryptionKey: Buffer;

@@ -66,6 +66,18 @@ export const ERROR_CODES = {
   /** Warning: the card's BIN belongs to another bank than the one declared. */
   bin_bank_mismatch: 'bin_bank_mismatch',
 
+  // Transactions.
+  /** Transaction id is not 1 to 64 characters of letters, digits and - _ . : */
+  transaction_id_format: 'transaction_id_format',
+  /** Amount is not a positive whole number of fen within the limit. */
+  amount_invalid: 'amount_invalid',
+  /** occurredAt is not an RFC 3339 time, or lies too far in the future. */
+  occurred_at_invalid: 'occurred_at_invalid',
+  /** The same transaction id was sent before with different content. */
+  idempotency_mismatch: 'idempotency_mismatch',
+  /** The process has no registry index to screen against (a command that cannot ingest). */
+  screening_unavailable: 'screening_unavailable',
+
   // Registry rules.
   /** The account type is not allowed for the merchant's type (e.g. corporate for a micro). */
   account_type_not_allowed: 'account_type_not_allowed',

@@ -12,6 +12,8 @@ export const ROLES = [
   'support',
   'auditor',
   'merchant',
+  // The acquirer's switch: pushes transactions and asks whether a terminal may transact.
+  'switch',
 ] as const;
 export type Role = (typeof ROLES)[number];
 
@@ -28,6 +30,10 @@ export const PERMISSIONS = {
   'alerts.read': ['admin', 'risk', 'ops', 'approver', 'support', 'auditor', 'merchant'],
   'accounts.check': ['admin', 'risk', 'ops', 'approver', 'support'],
   'audit.verify': ['admin', 'auditor'],
+  'transactions.ingest': ['admin', 'ops', 'switch'],
+  'transactions.read': ['admin', 'risk', 'ops', 'approver', 'support', 'auditor', 'merchant'],
+  'authorize.check': ['admin', 'risk', 'ops', 'switch'],
+  'incidents.read': ['admin', 'risk', 'ops', 'approver', 'support', 'auditor', 'merchant'],
 } as const satisfies Record<string, readonly Role[]>;
 
 export type Permission = keyof typeof PERMISSIONS;

@@ -10,6 +10,7 @@ import fastifyStatic from '@fastify/static';
 import swagger from '@fastify/swagger';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { AppContext } from '../app/context.js';
+import type { ScreeningPolicy } from '../core/screening/policy.js';
 import { registerAuth } from './auth.js';
 import { problem, sendProblem, toProblem } from './problem.js';
 import { ProblemSchema } from './schemas.js';
@@ -21,6 +22,8 @@ import { importRoutes } from './routes/import.js';
 import { auditRoutes } from './routes/audit.js';
 import { alertRoutes } from './routes/alerts.js';
 import { accountRoutes } from './routes/accounts.js';
+import { transactionRoutes } from './routes/transactions.js';
+import { incidentRoutes } from './routes/incidents.js';
 
 export interface AppOptions {
   logLevel: string;
@@ -30,6 +33,7 @@ export interface AppOptions {
   loginWindowMs: number;
   consoleDir: string | null;
   version: string;
+  policy: ScreeningPolicy;
   /** Where log lines go (tests capture them); standard output by default. */
   logStream?: NodeJS.WritableStream;
 }
@@ -94,6 +98,8 @@ export async function buildApp(ctx: AppContext, options: AppOptions): Promise<Fa
   await app.register(importRoutes(ctx));
   await app.register(accountRoutes(ctx));
   await app.register(alertRoutes(ctx));
+  await app.register(transactionRoutes(ctx, { policy: options.policy }));
+  await app.register(incidentRoutes(ctx));
   await app.register(auditRoutes(ctx));
 
   const indexHtml =

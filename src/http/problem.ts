@@ -35,6 +35,11 @@ const STATUS: Record<ErrorCode, number> = {
   mcc_format: 422,
   bin_bank_mismatch: 422,
   account_type_not_allowed: 422,
+  transaction_id_format: 422,
+  amount_invalid: 422,
+  occurred_at_invalid: 422,
+  idempotency_mismatch: 409,
+  screening_unavailable: 503,
   uscc_required: 422,
   merchant_unknown: 422,
 };
@@ -48,6 +53,7 @@ const TITLES: Partial<Record<number, string>> = {
   422: 'Unprocessable content',
   429: 'Too many requests',
   500: 'Internal server error',
+  503: 'Service unavailable',
 };
 
 export interface Problem {

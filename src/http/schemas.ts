@@ -76,6 +76,15 @@ export const MerchantSchema = Type.Object({
   validFrom: Type.String({ format: 'date-time' }),
   settlementAccount: Nullable(AccountSchema),
   terminals: Type.Array(TerminalSchema),
+  openIncidentId: Type.Union([Type.String(), Type.Null()]),
+  settlementHold: Type.Union([
+    Type.Object({
+      reason: Type.String(),
+      since: Type.String({ format: 'date-time' }),
+      incidentId: Type.Union([Type.String(), Type.Null()]),
+    }),
+    Type.Null(),
+  ]),
   warnings: Type.Optional(Type.Array(FieldWarning)),
 });
 
@@ -89,3 +98,62 @@ export const errorResponses = {
   404: ProblemSchema,
   422: ProblemSchema,
 };
+
+export const Bilingual = Type.Object({ zh: Type.String(), en: Type.String() });
+
+export const AlertSchema = Type.Object({
+  id: Type.String(),
+  rule: Type.String(),
+  severity: Type.String(),
+  merchantNo: Type.String(),
+  terminalId: Type.Union([Type.String(), Type.Null()]),
+  transactionId: Type.Union([Type.String(), Type.Null()]),
+  incidentId: Type.Union([Type.String(), Type.Null()]),
+  decision: Type.String(),
+  explanation: Type.Object({
+    zh: Type.String(),
+    en: Type.String(),
+    data: Type.Record(Type.String(), Type.Unknown()),
+  }),
+  createdAt: Type.String({ format: 'date-time' }),
+});
+
+export const TransactionSchema = Type.Object({
+  id: Type.String(),
+  terminalId: Type.String(),
+  merchantNo: Type.String(),
+  type: Type.String(),
+  status: Type.String(),
+  amountFen: Type.Integer(),
+  currency: Type.String(),
+  occurredAt: Type.String({ format: 'date-time' }),
+  receivedAt: Type.String({ format: 'date-time' }),
+  panMasked: Type.Union([Type.String(), Type.Null()]),
+  merchantNameOnReceipt: Type.Union([Type.String(), Type.Null()]),
+  rrn: Type.Union([Type.String(), Type.Null()]),
+  stan: Type.Union([Type.String(), Type.Null()]),
+  authCode: Type.Union([Type.String(), Type.Null()]),
+  responseCode: Type.Union([Type.String(), Type.Null()]),
+  source: Type.String(),
+  decision: Type.String(),
+  alerts: Type.Array(Type.String()),
+});
+
+export const IncidentSummarySchema = Type.Object({
+  id: Type.String(),
+  status: Type.String(),
+  severity: Type.String(),
+  merchantNo: Type.String(),
+  merchantName: Type.Union([Type.String(), Type.Null()]),
+  title: Bilingual,
+  drill: Type.Boolean(),
+  openedAt: Type.String({ format: 'date-time' }),
+  updatedAt: Type.String({ format: 'date-time' }),
+  alertCount: Type.Integer(),
+  relatedMerchantNos: Type.Array(Type.String()),
+  containment: Type.Object({
+    terminalsSuspended: Type.Array(Type.String()),
+    settlementHeld: Type.Boolean(),
+    holdReason: Type.Union([Type.String(), Type.Null()]),
+  }),
+});

@@ -27,6 +27,11 @@ export interface Database extends Queryable {
   readonly kind: 'pglite' | 'postgres';
   /** Runs `work` in one transaction: committed when it resolves, rolled back when it throws. */
   transaction<T>(work: (tx: Queryable) => Promise<T>): Promise<T>;
+  /**
+   * Calls `handler` with the payload of every NOTIFY on `channel` (from any instance, this one
+   * included), until the returned function is called.
+   */
+  listen(channel: string, handler: (payload: string) => void): Promise<() => Promise<void>>;
   close(): Promise<void>;
 }
 
@@ -83,6 +88,23 @@ export function openPostgres(options: {
         client.release();
       }
     },
+    async listen(channel, handler) {
+      const client = new pg.Client({
+        connectionString: options.url,
+        ...(options.schema ? { options: `-c search_path=${options.schema}` } : {}),
+      });
+      await client.connect();
+      client.on('notification', (message) => {
+        if (message.channel === channel) handler(message.payload ?? '');
+      });
+      // A dropped listening connection must not take the process down; the index is rebuilt
+      // on the next start, and the error is visible to whoever watches the pool.
+      client.on('error', () => undefined);
+      await client.query(`LISTEN ${pg.escapeIdentifier(channel)}`);
+      return async () => {
+        await client.end();
+      };
+    },
     async close() {
       await pool.end();
     },
@@ -122,6 +144,12 @@ export async function openPglite(options: { dataDir: string | null }): Promise<D
     exec: (sql) => outside.exec(sql),
     async transaction<T>(work: (tx: Queryable) => Promise<T>): Promise<T> {
       return db.transaction((tx) => work(wrap(tx)));
+    },
+    async listen(channel, handler) {
+      const unsubscribe = await db.listen(channel, handler);
+      return async () => {
+        await unsubscribe();
+      };
     },
     async close() {
       try {

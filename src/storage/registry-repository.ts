@@ -416,6 +416,8 @@ export interface NewAlert {
   merchantNo: string;
   terminalId: string | null;
   accountId: string | null;
+  transactionId?: string | null;
+  decision?: 'ok' | 'review' | 'contain';
   explanation: { zh: string; en: string; data: Record<string, unknown> };
   createdAt: Date;
 }
@@ -423,7 +425,7 @@ export interface NewAlert {
 export async function insertAlert(tx: Queryable, alert: NewAlert): Promise<void> {
   await tx.query(
     `INSERT INTO alerts (id, rule, severity, merchant_no, terminal_id, account_id, explanation,
-       created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`,
+       created_at, transaction_id, decision) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)`,
     [
       alert.id,
       alert.rule,
@@ -433,6 +435,8 @@ export async function insertAlert(tx: Queryable, alert: NewAlert): Promise<void>
       alert.accountId,
       JSON.stringify(alert.explanation),
       alert.createdAt,
+      alert.transactionId ?? null,
+      alert.decision ?? 'review',
     ],
   );
 }

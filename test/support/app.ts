@@ -1,6 +1,7 @@
 /** A whole HTTP application on a test database, driven with `app.inject`. */
 import type { FastifyInstance } from 'fastify';
 import { buildApp } from '../../src/http/build-app.js';
+import { DEFAULT_POLICY } from '../../src/core/screening/policy.js';
 import { ensureAdminToken } from '../../src/app/users/authenticate.js';
 import { createUser } from '../../src/app/users/create-user.js';
 import type { Role } from '../../src/core/roles.js';
@@ -34,6 +35,7 @@ export async function startTestApp(options: { loginAttemptsMax?: number } = {}):
     loginWindowMs: 60_000,
     consoleDir: null,
     version: 'v1',
+    policy: DEFAULT_POLICY,
   });
   return {
     app,

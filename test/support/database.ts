@@ -8,6 +8,7 @@ import { openPglite, openPostgres, type Database } from '../../src/storage/datab
 import { migrate } from '../../src/storage/migrate.js';
 import { createContext, type AppContext } from '../../src/app/context.js';
 import { Vault } from '../../src/app/vault.js';
+import { RegistryIndex } from '../../src/app/screening/registry-index.js';
 
 export const TEST_DATABASE_URL = process.env.SETTLEGUARD_TEST_DATABASE_URL ?? null;
 
@@ -70,7 +71,13 @@ export function testVault(): Vault {
 /** A context whose clock stands still unless the test moves it. */
 export function testContext(db: Database, start = new Date('2026-11-26T08:00:00.000Z')) {
   let nowMs = start.getTime();
-  const ctx: AppContext = createContext({ db, vault: testVault(), now: () => new Date(nowMs) });
+  // The index starts empty like the test database and follows it through registry changes.
+  const ctx: AppContext = createContext({
+    db,
+    vault: testVault(),
+    now: () => new Date(nowMs),
+    index: new RegistryIndex(),
+  });
   return {
     ctx,
     advance(ms: number) {

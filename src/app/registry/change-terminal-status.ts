@@ -1,13 +1,9 @@
 import type { AppContext } from '../context.js';
-import { authorise, ensureInScope } from '../context.js';
-import { recordAudit } from '../audit.js';
+import { authorise, changeRegistry, ensureInScope } from '../context.js';
 import { DomainError, issue } from '../../core/errors.js';
 import type { Principal } from '../../core/roles.js';
-import {
-  closeTerminalVersion,
-  findTerminal,
-  insertTerminal,
-} from '../../storage/registry-repository.js';
+import { findTerminal } from '../../storage/registry-repository.js';
+import { writeTerminalStatus } from './write-registry.js';
 import { presentTerminal } from './present.js';
 
 export const REASON_LENGTH_MAX = 500;
@@ -30,45 +26,26 @@ export async function changeTerminalStatus(
   }
   const terminalId = input.terminalId.toUpperCase();
   const at = ctx.now();
-  return ctx.db.transaction(async (tx) => {
+  return changeRegistry(ctx, async (tx, changed) => {
     const current = await findTerminal(tx, terminalId, { forUpdate: true });
     if (!current) throw new DomainError('not_found', 'Terminal not found');
     ensureInScope(principal, current.merchant_no, 'Terminal');
-    const allowedFrom = input.to === 'suspended' ? 'active' : 'suspended';
-    if (current.status !== allowedFrom) {
+    const from = input.to === 'suspended' ? 'active' : 'suspended';
+    const moved = await writeTerminalStatus(tx, {
+      terminalId,
+      from,
+      to: input.to,
+      reason,
+      actor: principal.username,
+      at,
+    });
+    if (!moved) {
       throw new DomainError(
         'invalid_state',
-        `Terminal ${terminalId} is ${current.status}; only a ${allowedFrom} terminal can become ${input.to}`,
+        `Terminal ${terminalId} is ${current.status}; only a ${from} terminal can become ${input.to}`,
       );
     }
-    await closeTerminalVersion(tx, current.version_id, at);
-    await insertTerminal(tx, {
-      terminalId: current.terminal_id,
-      merchantNo: current.merchant_no,
-      serialNumber: current.serial_number,
-      model: current.model,
-      firmwareVersion: current.firmware_version,
-      location: current.location,
-      status: input.to,
-      statusReason: reason,
-      validFrom: at,
-      recordedBy: principal.username,
-    });
-    const next = await findTerminal(tx, terminalId);
-    if (!next) throw new Error('terminal vanished after status change');
-    await recordAudit(
-      tx,
-      {
-        actor: principal.username,
-        action: input.to === 'suspended' ? 'terminal.suspended' : 'terminal.resumed',
-        entityType: 'terminal',
-        entityId: terminalId,
-        merchantNo: current.merchant_no,
-        before: presentTerminal(current),
-        after: presentTerminal(next),
-      },
-      at,
-    );
-    return presentTerminal(next);
+    changed({ terminals: [terminalId] });
+    return presentTerminal(moved.after);
   });
 }

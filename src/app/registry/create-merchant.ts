@@ -1,5 +1,5 @@
 import type { AppContext } from '../context.js';
-import { authorise } from '../context.js';
+import { authorise, changeRegistry } from '../context.js';
 import { DomainError } from '../../core/errors.js';
 import type { Principal } from '../../core/roles.js';
 import type { MerchantInput } from '../../core/registry.js';
@@ -23,9 +23,10 @@ export async function createMerchant(
       validated.issues,
     );
   }
-  await ctx.db.transaction((tx) =>
-    writeMerchant(ctx, tx, validated.value, { actor: principal.username, at }),
-  );
+  await changeRegistry(ctx, async (tx, changed) => {
+    await writeMerchant(ctx, tx, validated.value, { actor: principal.username, at });
+    changed({ merchants: [validated.value.merchantNo] });
+  });
   const view = await getMerchant(ctx, principal, validated.value.merchantNo);
   return {
     ...view,

@@ -1,5 +1,5 @@
 import type { AppContext } from '../context.js';
-import { authorise } from '../context.js';
+import { authorise, changeRegistry } from '../context.js';
 import { DomainError, issue } from '../../core/errors.js';
 import type { Principal } from '../../core/roles.js';
 import type { TerminalInput } from '../../core/registry.js';
@@ -24,7 +24,7 @@ export async function createTerminal(
     );
   }
   const at = ctx.now();
-  const row = await ctx.db.transaction(async (tx) => {
+  const row = await changeRegistry(ctx, async (tx, changed) => {
     const merchant = await findMerchant(tx, validated.value.merchantNo);
     if (!merchant) {
       throw new DomainError('merchant_unknown', 'The merchant does not exist', [
@@ -35,6 +35,7 @@ export async function createTerminal(
         ),
       ]);
     }
+    changed({ terminals: [validated.value.terminalId] });
     return writeTerminal(tx, validated.value, { actor: principal.username, at });
   });
   return presentTerminal(row);

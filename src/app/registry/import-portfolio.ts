@@ -5,7 +5,7 @@
  * transaction, so that a conflict found by the database refuses that record only.
  */
 import type { AppContext } from '../context.js';
-import { authorise } from '../context.js';
+import { authorise, changeRegistry } from '../context.js';
 import { DomainError, issue, type ErrorCode, type FieldIssue } from '../../core/errors.js';
 import type { Principal } from '../../core/roles.js';
 import type { ImportRecord } from '../../core/registry.js';
@@ -173,7 +173,7 @@ export async function importPortfolio(
 
   const nameMismatches: string[] = [];
   let imported = 0;
-  await ctx.db.transaction(async (tx) => {
+  await changeRegistry(ctx, async (tx, changed) => {
     const existing = await existingMerchantNos(
       tx,
       prepared.map((r) => r.merchant.merchantNo),
@@ -213,6 +213,10 @@ export async function importPortfolio(
         }
         await tx.query('RELEASE SAVEPOINT import_record');
         imported += 1;
+        changed({
+          merchants: [record.merchant.merchantNo],
+          terminals: record.terminals.map((t) => t.terminalId),
+        });
       } catch (error) {
         await tx.query('ROLLBACK TO SAVEPOINT import_record');
         if (!(error instanceof DomainError)) throw error;

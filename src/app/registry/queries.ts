@@ -30,6 +30,8 @@ const SEARCH_LENGTH_MAX = 100;
 export type MerchantView = ReturnType<typeof presentMerchantIdentity> & {
   settlementAccount: PresentedAccount | null;
   terminals: PresentedTerminal[];
+  openIncidentId: string | null;
+  settlementHold: { reason: string; since: string; incidentId: string | null } | null;
 };
 
 export async function getMerchant(
@@ -41,14 +43,33 @@ export async function getMerchant(
   ensureInScope(principal, merchantNo, 'Merchant');
   const row = await findMerchant(ctx.db, merchantNo);
   if (!row) throw new DomainError('not_found', 'Merchant not found');
-  const [account, terminals] = await Promise.all([
+  const [account, terminals, incident, hold] = await Promise.all([
     currentAccount(ctx.db, merchantNo),
     terminalsOfMerchant(ctx.db, merchantNo),
+    ctx.db.query<{ id: string }>(
+      `SELECT id FROM incidents WHERE merchant_no = $1 AND NOT drill
+          AND status NOT IN ('resolved', 'closed') LIMIT 1`,
+      [merchantNo],
+    ),
+    ctx.db.query<{ reason: string; placed_at: Date; incident_id: string | null }>(
+      `SELECT reason, placed_at, incident_id FROM settlement_holds
+        WHERE merchant_no = $1 AND released_at IS NULL LIMIT 1`,
+      [merchantNo],
+    ),
   ]);
+  const heldRow = hold.rows[0];
   return {
     ...presentMerchantIdentity(row),
     settlementAccount: account ? presentAccount(account) : null,
     terminals: terminals.map(presentTerminal),
+    openIncidentId: incident.rows[0]?.id ?? null,
+    settlementHold: heldRow
+      ? {
+          reason: heldRow.reason,
+          since: heldRow.placed_at.toISOString(),
+          incidentId: heldRow.incident_id,
+        }
+      : null,
   };
 }
 

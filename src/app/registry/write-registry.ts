@@ -10,7 +10,9 @@ import type { ValidAccount, ValidMerchant, ValidTerminal } from '../../core/regi
 import type { FieldIssue } from '../../core/errors.js';
 import type { Queryable } from '../../storage/database.js';
 import {
+  closeTerminalVersion,
   findMerchant,
+  findTerminal,
   insertAccount,
   insertAlert,
   insertMerchant,
@@ -197,6 +199,7 @@ export async function writeAccount(
   const sharing = await merchantsSharingAccount(tx, accountFp, merchant.merchant_no);
   const unrelated = sharing.filter((s) => s.legal_person_id_fp !== merchant.legal_person_id_fp);
   if (unrelated.length > 0) {
+    const others = unrelated.slice(0, 5).map((s) => s.merchant_no);
     await insertAlert(tx, {
       id: ctx.newId(),
       rule: 'shared_account',
@@ -205,12 +208,61 @@ export async function writeAccount(
       terminalId: null,
       accountId,
       explanation: {
-        zh: `结算账户 ${a.accountNumberMasked} 同时为其他 ${unrelated.length} 个无共同法定代表人的商户结算`,
-        en: `Settlement account ${a.accountNumberMasked} also settles for ${unrelated.length} other merchant(s) with no common legal person`,
+        zh: `结算账户 ${a.accountNumberMasked} 同时为 ${unrelated.length} 个无共同法定代表人的其他商户结算：${others.join('、')}`,
+        en: `Settlement account ${a.accountNumberMasked} also settles for ${unrelated.length} other merchant(s) with no common legal person: ${others.join(', ')}`,
         data: { otherMerchantNos: unrelated.map((s) => s.merchant_no) },
       },
       createdAt: options.at,
     });
   }
   return row;
+}
+
+/**
+ * Moves a terminal to another status in the caller's transaction: the current version is
+ * locked and closed, the next one written with the reason, and the move audited. Returns null
+ * when the terminal does not exist or is not in `from`.
+ */
+export async function writeTerminalStatus(
+  tx: Queryable,
+  input: {
+    terminalId: string;
+    from: TerminalRow['status'];
+    to: TerminalRow['status'];
+    reason: string;
+    actor: string;
+    at: Date;
+  },
+): Promise<{ before: TerminalRow; after: TerminalRow } | null> {
+  const current = await findTerminal(tx, input.terminalId, { forUpdate: true });
+  if (!current || current.status !== input.from) return null;
+  await closeTerminalVersion(tx, current.version_id, input.at);
+  await insertTerminal(tx, {
+    terminalId: current.terminal_id,
+    merchantNo: current.merchant_no,
+    serialNumber: current.serial_number,
+    model: current.model,
+    firmwareVersion: current.firmware_version,
+    location: current.location,
+    status: input.to,
+    statusReason: input.reason,
+    validFrom: input.at,
+    recordedBy: input.actor,
+  });
+  const next = await findTerminal(tx, input.terminalId);
+  if (!next) throw new Error('terminal vanished after a status change');
+  await recordAudit(
+    tx,
+    {
+      actor: input.actor,
+      action: input.to === 'suspended' ? 'terminal.suspended' : 'terminal.resumed',
+      entityType: 'terminal',
+      entityId: input.terminalId,
+      merchantNo: current.merchant_no,
+      before: presentTerminal(current),
+      after: presentTerminal(next),
+    },
+    input.at,
+  );
+  return { before: current, after: next };
 }

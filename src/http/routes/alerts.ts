@@ -3,7 +3,7 @@ import { Type } from 'typebox';
 import type { AppContext } from '../../app/context.js';
 import { listAlerts } from '../../app/alerts/list-alerts.js';
 import { principalOf } from '../auth.js';
-import { errorResponses, ListLimit } from '../schemas.js';
+import { AlertSchema, Cursor, errorResponses, ListLimit } from '../schemas.js';
 
 export function alertRoutes(ctx: AppContext): FastifyPluginAsyncTypebox {
   return async (app) => {
@@ -16,31 +16,24 @@ export function alertRoutes(ctx: AppContext): FastifyPluginAsyncTypebox {
           querystring: Type.Object({
             merchantNo: Type.Optional(Type.String({ maxLength: 32 })),
             rule: Type.Optional(Type.String({ maxLength: 64 })),
+            severity: Type.Optional(
+              Type.Union(['low', 'medium', 'high', 'critical'].map((s) => Type.Literal(s))),
+            ),
+            incidentId: Type.Optional(Type.String({ format: 'uuid' })),
+            since: Type.Optional(Type.String({ format: 'date-time' })),
             limit: ListLimit,
+            cursor: Cursor,
           }),
           response: {
             200: Type.Object({
-              items: Type.Array(
-                Type.Object({
-                  id: Type.String(),
-                  rule: Type.String(),
-                  severity: Type.String(),
-                  merchantNo: Type.String(),
-                  terminalId: Type.Union([Type.String(), Type.Null()]),
-                  explanation: Type.Object({
-                    zh: Type.String(),
-                    en: Type.String(),
-                    data: Type.Record(Type.String(), Type.Unknown()),
-                  }),
-                  createdAt: Type.String({ format: 'date-time' }),
-                }),
-              ),
+              items: Type.Array(AlertSchema),
+              nextCursor: Type.Optional(Type.String()),
             }),
             ...errorResponses,
           },
         },
       },
-      async (request) => ({ items: await listAlerts(ctx, principalOf(request), request.query) }),
+      async (request) => listAlerts(ctx, principalOf(request), request.query),
     );
   };
 }

@@ -1,0 +1,231 @@
+/**
+ * The in-memory index of the registry that screening and authorize-check read: terminal →
+ * merchant → account in force, and account fingerprint → merchants. Built at start, refreshed
+ * for the keys a registry change names, on every instance: the change is announced with
+ * `pg_notify` inside the transaction that makes it (delivered only if it commits), and the
+ * instance that made it also refreshes at once, so its next request sees the change.
+ */
+import type { Database, Queryable } from '../../storage/database.js';
+import type {
+  IndexedMerchant,
+  IndexedTerminal,
+  RegistryView,
+} from '../../core/screening/registry-view.js';
+
+export const REGISTRY_CHANNEL = 'settleguard_registry';
+/** Keys per notification; more than this and the receivers reload everything. */
+const NOTIFY_KEYS_MAX = 200;
+
+export interface RegistryChange {
+  merchants?: readonly string[];
+  terminals?: readonly string[];
+  /** Reload everything (large imports). */
+  all?: boolean;
+}
+
+/** Announces a registry change to every instance; call inside the changing transaction. */
+export async function announceRegistryChange(tx: Queryable, change: RegistryChange): Promise<void> {
+  const merchants = change.merchants ?? [];
+  const terminals = change.terminals ?? [];
+  const payload =
+    change.all || merchants.length + terminals.length > NOTIFY_KEYS_MAX
+      ? { all: true }
+      : { merchants, terminals };
+  await tx.query('SELECT pg_notify($1, $2)', [REGISTRY_CHANNEL, JSON.stringify(payload)]);
+}
+
+interface MerchantRow {
+  merchant_no: string;
+  name: string;
+  type: IndexedMerchant['type'];
+  status: IndexedMerchant['status'];
+  legal_person_id_fp: string;
+  account_id: string | null;
+  account_status: NonNullable<IndexedMerchant['account']>['status'] | null;
+  account_fp: string | null;
+  account_number_masked: string | null;
+  account_name: string | null;
+  name_check_result: 'match' | 'close_match' | 'no_match' | null;
+  account_valid_from: Date | null;
+  account_is_change: boolean;
+  open_incident_id: string | null;
+  settlement_held: boolean;
+}
+
+const MERCHANT_SQL = `
+  SELECT m.merchant_no, m.name, m.type, m.status, m.legal_person_id_fp,
+         a.account_id, a.status AS account_status, a.account_fp, a.account_number_masked,
+         a.account_name, a.name_check->>'result' AS name_check_result,
+         a.valid_from AS account_valid_from,
+         COALESCE(EXISTS (SELECT 1 FROM settlement_accounts p
+                           WHERE p.merchant_no = m.merchant_no AND p.account_id <> a.account_id),
+                  false) AS account_is_change,
+         (SELECT i.id FROM incidents i
+           WHERE i.merchant_no = m.merchant_no AND NOT i.drill
+             AND i.status NOT IN ('resolved', 'closed') LIMIT 1) AS open_incident_id,
+         EXISTS (SELECT 1 FROM settlement_holds h
+                  WHERE h.merchant_no = m.merchant_no AND h.released_at IS NULL) AS settlement_held
+    FROM merchants m
+    LEFT JOIN LATERAL (
+      SELECT s.* FROM settlement_accounts s
+       WHERE s.merchant_no = m.merchant_no AND s.valid_to IS NULL AND s.status <> 'superseded'
+       ORDER BY s.valid_from DESC, s.version_id DESC LIMIT 1) a ON true
+   WHERE m.valid_to IS NULL`;
+
+interface TerminalRow {
+  terminal_id: string;
+  merchant_no: string;
+  status: IndexedTerminal['status'];
+  model: string;
+  firmware_version: string;
+  serial_number: string;
+}
+
+const TERMINAL_SQL = `SELECT terminal_id, merchant_no, status, model, firmware_version, serial_number
+  FROM terminals WHERE valid_to IS NULL`;
+
+export class RegistryIndex implements RegistryView {
+  #terminals = new Map<string, IndexedTerminal>();
+  #merchants = new Map<string, IndexedMerchant>();
+  /** account fingerprint → merchant number → legal person fingerprint */
+  #byAccount = new Map<string, Map<string, string>>();
+  #stopListening: (() => Promise<void>) | null = null;
+
+  get size(): { terminals: number; merchants: number } {
+    return { terminals: this.#terminals.size, merchants: this.#merchants.size };
+  }
+
+  terminal(terminalId: string): IndexedTerminal | undefined {
+    return this.#terminals.get(terminalId);
+  }
+
+  merchant(merchantNo: string): IndexedMerchant | undefined {
+    return this.#merchants.get(merchantNo);
+  }
+
+  unrelatedSharers(merchant: IndexedMerchant): string[] {
+    const fp = merchant.account?.accountFp;
+    if (!fp) return [];
+    const sharers = this.#byAccount.get(fp);
+    if (!sharers || sharers.size < 2) return [];
+    const result: string[] = [];
+    for (const [merchantNo, legalPersonFp] of sharers) {
+      if (merchantNo !== merchant.merchantNo && legalPersonFp !== merchant.legalPersonFp) {
+        result.push(merchantNo);
+      }
+    }
+    return result.sort();
+  }
+
+  /** Loads everything (at start, or when a change is too large to name). */
+  async loadAll(q: Queryable): Promise<void> {
+    const terminals = await q.query<TerminalRow>(TERMINAL_SQL);
+    const merchants = await q.query<MerchantRow>(MERCHANT_SQL);
+    this.#terminals = new Map(terminals.rows.map((row) => [row.terminal_id, toTerminal(row)]));
+    this.#merchants = new Map();
+    this.#byAccount = new Map();
+    for (const row of merchants.rows) this.#putMerchant(toMerchant(row));
+  }
+
+  /** Reloads the named keys from the database. */
+  async refresh(q: Queryable, change: RegistryChange): Promise<void> {
+    if (change.all) {
+      await this.loadAll(q);
+      return;
+    }
+    const terminalIds = [...new Set(change.terminals ?? [])];
+    if (terminalIds.length > 0) {
+      const { rows } = await q.query<TerminalRow>(`${TERMINAL_SQL} AND terminal_id = ANY($1)`, [
+        terminalIds,
+      ]);
+      for (const id of terminalIds) this.#terminals.delete(id);
+      for (const row of rows) this.#terminals.set(row.terminal_id, toTerminal(row));
+    }
+    const merchantNos = [...new Set(change.merchants ?? [])];
+    if (merchantNos.length > 0) {
+      const { rows } = await q.query<MerchantRow>(`${MERCHANT_SQL} AND m.merchant_no = ANY($1)`, [
+        merchantNos,
+      ]);
+      for (const merchantNo of merchantNos) this.#removeMerchant(merchantNo);
+      for (const row of rows) this.#putMerchant(toMerchant(row));
+    }
+  }
+
+  /** Follows registry changes announced by any instance. */
+  async follow(db: Database, onError: (error: unknown) => void): Promise<void> {
+    this.#stopListening = await db.listen(REGISTRY_CHANNEL, (payload) => {
+      let change: RegistryChange;
+      try {
+        change = JSON.parse(payload) as RegistryChange;
+      } catch (error) {
+        onError(error);
+        return;
+      }
+      this.refresh(db, change).catch(onError);
+    });
+  }
+
+  async stop(): Promise<void> {
+    await this.#stopListening?.();
+    this.#stopListening = null;
+  }
+
+  #putMerchant(merchant: IndexedMerchant): void {
+    this.#merchants.set(merchant.merchantNo, merchant);
+    const fp = merchant.account?.accountFp;
+    if (!fp) return;
+    let sharers = this.#byAccount.get(fp);
+    if (!sharers) {
+      sharers = new Map();
+      this.#byAccount.set(fp, sharers);
+    }
+    sharers.set(merchant.merchantNo, merchant.legalPersonFp);
+  }
+
+  #removeMerchant(merchantNo: string): void {
+    const existing = this.#merchants.get(merchantNo);
+    const fp = existing?.account?.accountFp;
+    if (fp) {
+      const sharers = this.#byAccount.get(fp);
+      sharers?.delete(merchantNo);
+      if (sharers?.size === 0) this.#byAccount.delete(fp);
+    }
+    this.#merchants.delete(merchantNo);
+  }
+}
+
+function toTerminal(row: TerminalRow): IndexedTerminal {
+  return {
+    terminalId: row.terminal_id,
+    merchantNo: row.merchant_no,
+    status: row.status,
+    model: row.model,
+    firmwareVersion: row.firmware_version,
+    serialNumber: row.serial_number,
+  };
+}
+
+function toMerchant(row: MerchantRow): IndexedMerchant {
+  return {
+    merchantNo: row.merchant_no,
+    name: row.name,
+    type: row.type,
+    status: row.status,
+    legalPersonFp: row.legal_person_id_fp,
+    account:
+      row.account_id && row.account_status && row.account_fp && row.account_valid_from
+        ? {
+            accountId: row.account_id,
+            status: row.account_status,
+            accountFp: row.account_fp,
+            accountNumberMasked: row.account_number_masked ?? '',
+            accountName: row.account_name ?? '',
+            nameCheckResult: row.name_check_result ?? 'no_match',
+            validFromMs: row.account_valid_from.getTime(),
+            isChange: row.account_is_change,
+          }
+        : null,
+    openIncidentId: row.open_incident_id,
+    settlementHeld: row.settlement_held,
+  };
+}

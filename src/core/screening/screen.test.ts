@@ -1,0 +1,316 @@
+import { describe, expect, it } from 'vitest';
+import { DEFAULT_POLICY, type Rule, type ScreeningPolicy } from './policy.js';
+import type {
+  IndexedMerchant,
+  IndexedTerminal,
+  RegistryView,
+  VolumeView,
+} from './registry-view.js';
+import { receiptNameFits, type ScreenInput } from './rules.js';
+import { screenTransaction } from './screen.js';
+import { authorizeCheck } from './authorize.js';
+import { isBelow } from './versions.js';
+
+const DAY = 86_400_000;
+const NOW = Date.UTC(2026, 10, 26, 4, 0, 0);
+
+function merchant(overrides: Partial<IndexedMerchant> & { merchantNo: string }): IndexedMerchant {
+  return {
+    name: '北京市朝阳区晨光便利店',
+    type: 'individual_business',
+    status: 'active',
+    legalPersonFp: `lp-${overrides.merchantNo}`,
+    account: {
+      accountId: `acc-${overrides.merchantNo}`,
+      status: 'active',
+      accountFp: `fp-${overrides.merchantNo}`,
+      accountNumberMasked: '622202*********4562',
+      accountName: '王秀英',
+      nameCheckResult: 'match',
+      validFromMs: NOW - 400 * DAY,
+      isChange: false,
+    },
+    openIncidentId: null,
+    settlementHeld: false,
+    ...overrides,
+  };
+}
+
+function terminal(
+  overrides: Partial<IndexedTerminal> & { terminalId: string; merchantNo: string },
+): IndexedTerminal {
+  return {
+    status: 'active',
+    model: 'PAX A920',
+    firmwareVersion: 'V2.3.1',
+    serialNumber: 'SN1',
+    ...overrides,
+  };
+}
+
+/** A registry as plain data: what the index would hold for these rows. */
+function registry(merchants: IndexedMerchant[], terminals: IndexedTerminal[]): RegistryView {
+  const byNo = new Map(merchants.map((m) => [m.merchantNo, m]));
+  const byId = new Map(terminals.map((t) => [t.terminalId, t]));
+  return {
+    merchant: (no) => byNo.get(no),
+    terminal: (id) => byId.get(id),
+    unrelatedSharers: (m) =>
+      merchants
+        .filter(
+          (o) =>
+            o.merchantNo !== m.merchantNo &&
+            o.account?.accountFp === m.account?.accountFp &&
+            o.legalPersonFp !== m.legalPersonFp,
+        )
+        .map((o) => o.merchantNo),
+  };
+}
+
+const NO_VOLUME: VolumeView = { last24hFen: () => 0, baselineDailyFen: () => 0 };
+
+function tx(overrides: Partial<ScreenInput> = {}): ScreenInput {
+  return {
+    transactionId: 'T-1',
+    terminalId: 'A0000001',
+    merchantNo: '100000000000001',
+    type: 'purchase',
+    status: 'approved',
+    amountFen: 12_800,
+    occurredAtMs: NOW,
+    merchantNameOnReceipt: null,
+    ...overrides,
+  };
+}
+
+const clean = registry(
+  [
+    merchant({ merchantNo: '100000000000001' }),
+    merchant({ merchantNo: '100000000000002', name: '上海浦东发展餐饮有限公司' }),
+  ],
+  [
+    terminal({ terminalId: 'A0000001', merchantNo: '100000000000001' }),
+    terminal({ terminalId: 'A0000002', merchantNo: '100000000000002' }),
+  ],
+);
+
+function rules(
+  view: RegistryView,
+  input: ScreenInput,
+  options: { volume?: VolumeView; policy?: ScreeningPolicy } = {},
+): Rule[] {
+  return screenTransaction(input, {
+    view,
+    volume: options.volume ?? NO_VOLUME,
+    policy: options.policy ?? DEFAULT_POLICY,
+  }).hits.map((h) => h.rule);
+}
+
+describe('screenTransaction', () => {
+  it('passes a clean transaction with decision ok and no hits', () => {
+    const result = screenTransaction(tx(), {
+      view: clean,
+      volume: NO_VOLUME,
+      policy: DEFAULT_POLICY,
+    });
+    expect(result).toEqual({ decision: 'ok', hits: [] });
+  });
+
+  it('flags a terminal used under another merchant, contained, owned by the transaction merchant', () => {
+    const result = screenTransaction(tx({ merchantNo: '100000000000002' }), {
+      view: clean,
+      volume: NO_VOLUME,
+      policy: DEFAULT_POLICY,
+    });
+    expect(result.decision).toBe('contain');
+    expect(result.hits).toHaveLength(1);
+    expect(result.hits[0]).toMatchObject({
+      rule: 'terminal_merchant_mismatch',
+      severity: 'critical',
+      merchantNo: '100000000000002',
+      relatedMerchantNos: ['100000000000001'],
+      data: { boundMerchantNo: '100000000000001', transactionMerchantNo: '100000000000002' },
+    });
+    expect(result.hits[0]?.explanation.zh).toContain('100000000000001');
+    expect(result.hits[0]?.explanation.en).toContain('A0000001');
+  });
+
+  it('flags unknown terminals and merchants for review', () => {
+    expect(rules(clean, tx({ terminalId: 'Z9999999' }))).toEqual(['unknown_terminal']);
+    expect(rules(clean, tx({ terminalId: 'Z9999999', merchantNo: '199999999999999' }))).toEqual([
+      'unknown_terminal',
+      'unknown_merchant',
+    ]);
+    // A known terminal under an unknown merchant number is a mismatch as well.
+    expect(rules(clean, tx({ merchantNo: '199999999999999' }))).toEqual([
+      'terminal_merchant_mismatch',
+      'unknown_merchant',
+    ]);
+  });
+
+  it('flags a suspended or retired terminal that still transacts, and not an active one', () => {
+    for (const status of ['suspended', 'retired'] as const) {
+      const view = registry(
+        [merchant({ merchantNo: '100000000000001' })],
+        [terminal({ terminalId: 'A0000001', merchantNo: '100000000000001', status })],
+      );
+      expect(rules(view, tx())).toEqual(['suspended_terminal_activity']);
+    }
+  });
+
+  it('flags a merchant without an active account, whatever state it is in', () => {
+    for (const status of ['pending_verification', 'errored', 'frozen'] as const) {
+      const m = merchant({ merchantNo: '100000000000001' });
+      const view = registry(
+        [{ ...m, account: { ...m.account!, status } }],
+        [terminal({ terminalId: 'A0000001', merchantNo: '100000000000001' })],
+      );
+      expect(rules(view, tx())).toEqual(['account_not_active']);
+    }
+    const none = registry(
+      [merchant({ merchantNo: '100000000000001', account: null })],
+      [terminal({ terminalId: 'A0000001', merchantNo: '100000000000001' })],
+    );
+    expect(rules(none, tx())).toEqual(['account_not_active']);
+  });
+
+  it('flags a holder name that does not match, and not a close match', () => {
+    const m = merchant({ merchantNo: '100000000000001' });
+    const t = [terminal({ terminalId: 'A0000001', merchantNo: '100000000000001' })];
+    expect(
+      rules(registry([{ ...m, account: { ...m.account!, nameCheckResult: 'no_match' } }], t), tx()),
+    ).toEqual(['account_name_mismatch']);
+    expect(
+      rules(
+        registry([{ ...m, account: { ...m.account!, nameCheckResult: 'close_match' } }], t),
+        tx(),
+      ),
+    ).toEqual([]);
+  });
+
+  it('flags an account shared with an unrelated merchant, not one shared within a legal person', () => {
+    const a = merchant({ merchantNo: '100000000000001' });
+    const b = merchant({
+      merchantNo: '100000000000003',
+      account: { ...a.account!, accountId: 'x' },
+    });
+    const t = [terminal({ terminalId: 'A0000001', merchantNo: '100000000000001' })];
+    expect(rules(registry([a, b], t), tx())).toEqual(['shared_account']);
+    const sameOwner = { ...b, legalPersonFp: a.legalPersonFp };
+    expect(rules(registry([a, sameOwner], t), tx())).toEqual([]);
+  });
+
+  it('flags a receipt name that differs, tolerating truncation and short trade names', () => {
+    expect(rules(clean, tx({ merchantNameOnReceipt: '晨光便利店' }))).toEqual([]);
+    expect(rules(clean, tx({ merchantNameOnReceipt: '北京市朝阳区晨光便利' }))).toEqual([]);
+    expect(rules(clean, tx({ merchantNameOnReceipt: '鑫源五金建材商行' }))).toEqual([
+      'receipt_name_mismatch',
+    ]);
+    expect(receiptNameFits('上海浦東發展餐飲有限公司', '上海浦东发展餐饮有限公司')).toBe(true);
+  });
+
+  it('flags a volume spike within days of an account change, not before the window or below the floor', () => {
+    const changed = merchant({ merchantNo: '100000000000001' });
+    changed.account = { ...changed.account!, isChange: true, validFromMs: NOW - 2 * DAY };
+    const view = registry(
+      [changed],
+      [terminal({ terminalId: 'A0000001', merchantNo: '100000000000001' })],
+    );
+    const volume = (last24h: number, baseline: number): VolumeView => ({
+      last24hFen: () => last24h,
+      baselineDailyFen: () => baseline,
+    });
+    expect(rules(view, tx(), { volume: volume(2_000_000, 300_000) })).toEqual([
+      'post_change_spike',
+    ]);
+    expect(rules(view, tx(), { volume: volume(800_000, 300_000) })).toEqual([]);
+    expect(rules(view, tx(), { volume: volume(400_000, 10_000) })).toEqual([]);
+    expect(rules(view, tx({ type: 'refund' }), { volume: volume(2_000_000, 300_000) })).toEqual([]);
+    changed.account = { ...changed.account, validFromMs: NOW - 10 * DAY };
+    expect(rules(view, tx(), { volume: volume(2_000_000, 300_000) })).toEqual([]);
+    changed.account = { ...changed.account, validFromMs: NOW - 2 * DAY, isChange: false };
+    expect(rules(view, tx(), { volume: volume(2_000_000, 300_000) })).toEqual([]);
+  });
+
+  it('flags firmware below the minimum for its model, low severity, review only', () => {
+    const view = registry(
+      [merchant({ merchantNo: '100000000000001' })],
+      [
+        terminal({
+          terminalId: 'A0000001',
+          merchantNo: '100000000000001',
+          firmwareVersion: 'V1.9.9',
+        }),
+      ],
+    );
+    const result = screenTransaction(tx(), { view, volume: NO_VOLUME, policy: DEFAULT_POLICY });
+    expect(result).toMatchObject({
+      decision: 'review',
+      hits: [{ rule: 'firmware_outdated', severity: 'low' }],
+    });
+    const unknownModel = registry(
+      [merchant({ merchantNo: '100000000000001' })],
+      [
+        terminal({
+          terminalId: 'A0000001',
+          merchantNo: '100000000000001',
+          model: 'Other',
+          firmwareVersion: '0.1',
+        }),
+      ],
+    );
+    expect(rules(unknownModel, tx())).toEqual([]);
+  });
+
+  it('follows the policy: a rule set to ok still fires but decides nothing', () => {
+    const policy: ScreeningPolicy = {
+      ...DEFAULT_POLICY,
+      decisions: { ...DEFAULT_POLICY.decisions, terminal_merchant_mismatch: 'review' },
+    };
+    const result = screenTransaction(tx({ merchantNo: '100000000000002' }), {
+      view: clean,
+      volume: NO_VOLUME,
+      policy,
+    });
+    expect(result.decision).toBe('review');
+  });
+});
+
+describe('authorizeCheck', () => {
+  it('allows a registered active terminal for its own merchant only', () => {
+    expect(authorizeCheck(clean, 'A0000001', '100000000000001')).toEqual({
+      allow: true,
+      reasons: [],
+      settlementHeld: false,
+    });
+    expect(authorizeCheck(clean, 'A0000001', '100000000000002')).toMatchObject({
+      allow: false,
+      reasons: ['terminal_merchant_mismatch'],
+    });
+    expect(authorizeCheck(clean, 'Z0000000', '100000000000001')).toMatchObject({
+      allow: false,
+      reasons: ['unknown_terminal'],
+    });
+    const view = registry(
+      [merchant({ merchantNo: '100000000000001', settlementHeld: true })],
+      [terminal({ terminalId: 'A0000001', merchantNo: '100000000000001', status: 'suspended' })],
+    );
+    expect(authorizeCheck(view, 'A0000001', '100000000000001')).toEqual({
+      allow: false,
+      reasons: ['terminal_suspended'],
+      settlementHeld: true,
+    });
+  });
+});
+
+describe('isBelow', () => {
+  it.each([
+    ['V1.9.9', 'V2.0.0', true],
+    ['V2.0.0', 'V2.0.0', false],
+    ['2.0', 'V2.0.0', false],
+    ['v2.10.0', 'V2.9.0', false],
+    ['beta', 'V2.0.0', false],
+  ])('%s below %s: %s', (version, minimum, expected) => {
+    expect(isBelow(version, minimum)).toBe(expected);
+  });
+});
