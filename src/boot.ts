@@ -17,6 +17,7 @@ import { migrate } from './storage/migrate.js';
 import { projectPath } from './project-root.js';
 import { RegistryIndex } from './app/screening/registry-index.js';
 import { DEFAULT_POLICY, type ScreeningPolicy } from './core/screening/policy.js';
+import { startIso8583Listener, type Iso8583Listener } from './ingest/iso8583-listener.js';
 
 export interface BootOptions {
   port: number;
@@ -35,10 +36,14 @@ export interface BootOptions {
   secureCookies?: boolean;
   consoleDir?: string | null;
   policy?: ScreeningPolicy;
+  /** Listen for mirrored ISO 8583 traffic on this TCP port. */
+  iso8583Port?: number | null;
+  iso8583Encoding?: 'bcd' | 'ascii';
 }
 
 export interface Running {
   url: string;
+  iso8583: Iso8583Listener | null;
   app: FastifyInstance;
   ctx: AppContext;
   close(): Promise<void>;
@@ -121,14 +126,26 @@ export async function boot(options: BootOptions): Promise<Running> {
     );
     app.log.info(index.size, 'Registry index loaded');
     await app.listen({ port: options.port, host: options.host });
+    const iso8583 =
+      options.iso8583Port === undefined || options.iso8583Port === null
+        ? null
+        : await startIso8583Listener(ctx, {
+            port: options.iso8583Port,
+            host: options.host,
+            encoding: options.iso8583Encoding ?? 'bcd',
+            policy: options.policy ?? DEFAULT_POLICY,
+            log: app.log,
+          });
     const address = app.server.address();
     const port = typeof address === 'object' && address ? address.port : options.port;
     const shownHost = options.host === '0.0.0.0' ? '127.0.0.1' : options.host;
     return {
       url: `http://${shownHost}:${port}`,
+      iso8583,
       app,
       ctx,
       async close() {
+        await iso8583?.stop();
         await app.close();
         await index.stop();
         await db.close();

@@ -40,6 +40,8 @@ export interface Config {
   natsUrl: string | null;
   /** TCP port for mirrored ISO 8583 traffic; null: no listener. */
   iso8583Port: number | null;
+  /** Field encoding of that traffic: CUP-style BCD or ASCII. */
+  iso8583Encoding: 'bcd' | 'ascii';
 }
 
 export class ConfigError extends Error {
@@ -106,7 +108,14 @@ export function loadConfig(options: {
     iso8583Port: env.SETTLEGUARD_ISO8583_PORT
       ? integer(env, 'SETTLEGUARD_ISO8583_PORT', 0, 1, 65535)
       : null,
+    iso8583Encoding: iso8583Encoding(env.SETTLEGUARD_ISO8583_ENCODING),
   };
+}
+
+function iso8583Encoding(raw: string | undefined): 'bcd' | 'ascii' {
+  if (raw === undefined || raw === '' || raw === 'bcd') return 'bcd';
+  if (raw === 'ascii') return 'ascii';
+  throw new ConfigError(`SETTLEGUARD_ISO8583_ENCODING must be bcd or ascii, got "${raw}"`);
 }
 
 /**

@@ -94,6 +94,75 @@ describe('settleguard import', () => {
   });
 });
 
+describe('settleguard ingest', () => {
+  const txn = (id: string, terminalId: string, merchantNo: string, extra: object = {}) => ({
+    id,
+    terminalId,
+    merchantNo,
+    type: 'purchase',
+    amountFen: 5_000,
+    occurredAt: '2026-11-25T10:00:00Z',
+    ...extra,
+  });
+
+  it('screens an NDJSON file, listing refused lines, and answers a second run with duplicates', () => {
+    const file = path.join(work, 'transactions.ndjson');
+    fs.writeFileSync(
+      file,
+      [
+        JSON.stringify(txn('cli-1', 'D0000001', '500000000000001', { pan: IDS.cardIcbc })),
+        JSON.stringify(txn('cli-2', 'D0000001', '500000000000004')),
+        'not json',
+        JSON.stringify(txn('cli-3', 'D0000001', '500000000000001', { amountFen: 0 })),
+        JSON.stringify(txn('cli-4', 'D0000004', '500000000000004')),
+      ].join('\n'),
+    );
+    const first = cli(['ingest', file]);
+    expect(first.stdout).toContain('line 3: validation_failed');
+    expect(first.stdout).toContain('line 4: amount_invalid');
+    expect(first.stdout).toContain(
+      'Read 5 line(s): 3 accepted, 0 duplicate, 2 refused, 0 skipped. Decisions: 2 ok, 0 review, 1 contain.',
+    );
+    expect(first.stdout + first.stderr).not.toContain(IDS.cardIcbc);
+    expect(first.code).toBe(1);
+    const second = cli(['ingest', file]);
+    // The replay answers with the first decisions, whatever was contained since.
+    expect(second.stdout).toContain(
+      '0 accepted, 3 duplicate, 2 refused, 0 skipped. Decisions: 2 ok, 0 review, 1 contain.',
+    );
+  });
+
+  it('reads a file of ISO 8583 frames', async () => {
+    const { encodeFrame, encodeMessage } = await import('../src/ingest/iso8583/index.js');
+    const file = path.join(work, 'mirror.bin');
+    const frame = encodeFrame(
+      encodeMessage(
+        {
+          mti: '0210',
+          fields: {
+            2: IDS.cardCcb,
+            3: '000000',
+            4: '000000009900',
+            11: '000777',
+            12: '101500',
+            13: '1125',
+            37: '633000000777',
+            39: '00',
+            41: 'D0000004',
+            42: '500000000000004',
+            49: '156',
+          },
+        },
+        'ascii',
+      ),
+    );
+    fs.writeFileSync(file, frame);
+    const result = cli(['ingest', file, '--format', 'iso8583', '--encoding', 'ascii']);
+    expect(result.stdout).toContain('Read 1 line(s): 1 accepted');
+    expect(result.code).toBe(0);
+  });
+});
+
 describe('settleguard user add', () => {
   it('prints a token once and refuses a merchant user for an unknown merchant', () => {
     const ok = cli([

@@ -4,13 +4,16 @@
  *   user add NAME --role ROLE [--merchant NO]... [--password-stdin]
  *   import FILE [--format ndjson|csv]
  *   audit verify
+ *   ingest FILE [--format ndjson|iso8583] [--encoding bcd|ascii]
  * It opens the same database as the server. The embedded database can be open in one process
  * at a time: stop the server first, or use the HTTP API while it runs.
  */
 import fs from 'node:fs';
 import { parseArgs } from 'node:util';
 import { openStore } from '../boot.js';
-import { loadConfig } from '../config.js';
+import { loadConfig, type Config } from '../config.js';
+import { RegistryIndex } from '../app/screening/registry-index.js';
+import { ingestIso8583File, ingestNdjsonFile, type IngestSummary } from '../ingest/ingest-file.js';
 import { createContext, type AppContext } from '../app/context.js';
 import { createUser } from '../app/users/create-user.js';
 import { verifyAuditTrail } from '../app/audit.js';
@@ -28,9 +31,15 @@ const USAGE = `Usage: settleguard <command>
       Imports a portfolio file; prints a summary and every refused line with its code.
   audit verify
       Recomputes the audit hash chain; exit code 1 names the first broken entry.
+  ingest FILE [--format ndjson|iso8583] [--encoding bcd|ascii]
+      Screens and stores a file of transactions (NDJSON, or ISO 8583 frames with a 2-byte
+      length prefix), streamed in batches of 1,000, with a progress line and a summary.
 `;
 
-async function withContext<T>(work: (ctx: AppContext) => Promise<T>): Promise<T> {
+async function withContext<T>(
+  work: (ctx: AppContext, config: Config) => Promise<T>,
+  options: { index?: boolean } = {},
+): Promise<T> {
   const config = loadConfig({ env: process.env, cwd: process.cwd(), projectRoot: PROJECT_ROOT });
   const { db, vault } = await openStore({
     databaseUrl: config.databaseUrl,
@@ -39,7 +48,12 @@ async function withContext<T>(work: (ctx: AppContext) => Promise<T>): Promise<T>
     keyFile: config.keyFile,
   });
   try {
-    return await work(createContext({ db, vault }));
+    let index: RegistryIndex | null = null;
+    if (options.index) {
+      index = new RegistryIndex();
+      await index.loadAll(db);
+    }
+    return await work(createContext({ db, vault, index }), config);
   } finally {
     await db.close();
   }
@@ -139,11 +153,82 @@ async function auditVerify(): Promise<number> {
   return 1;
 }
 
+function formatProgress(summary: IngestSummary, bytesTotal: number, startedMs: number): string {
+  const seconds = Math.max((Date.now() - startedMs) / 1000, 0.001);
+  const done = summary.accepted + summary.duplicate + summary.rejected + summary.skipped;
+  const percent = bytesTotal > 0 ? Math.min(100, (summary.bytesRead / bytesTotal) * 100) : 100;
+  const width = 24;
+  const filled = Math.round((percent / 100) * width);
+  return (
+    `[${'#'.repeat(filled)}${'.'.repeat(width - filled)}] ${percent.toFixed(1)}%  ` +
+    `${done.toLocaleString('en')} lines  ${summary.accepted.toLocaleString('en')} accepted  ` +
+    `${summary.rejected.toLocaleString('en')} refused  ${summary.decisions.contain} contained  ` +
+    `${Math.round(done / seconds).toLocaleString('en')}/s`
+  );
+}
+
+async function ingestFile(args: string[]): Promise<number> {
+  const { values, positionals } = parseArgs({
+    args,
+    allowPositionals: true,
+    options: { format: { type: 'string' }, encoding: { type: 'string' } },
+  });
+  const file = positionals[0];
+  const format =
+    values.format ?? (file?.endsWith('.ndjson') || file?.endsWith('.jsonl') ? 'ndjson' : undefined);
+  if (!file || (format !== 'ndjson' && format !== 'iso8583')) {
+    process.stderr.write(USAGE);
+    return 2;
+  }
+  const encoding = values.encoding ?? 'bcd';
+  if (encoding !== 'bcd' && encoding !== 'ascii') {
+    process.stderr.write(USAGE);
+    return 2;
+  }
+  const startedMs = Date.now();
+  let lastDrawMs = 0;
+  const tty = process.stderr.isTTY;
+  const onProgress = (summary: IngestSummary, bytesTotal: number) => {
+    const now = Date.now();
+    // Redrawn in place on a terminal; a line every few seconds into a log.
+    if (now - lastDrawMs < (tty ? 100 : 5000)) return;
+    lastDrawMs = now;
+    process.stderr.write(
+      `${tty ? '\r' : ''}${formatProgress(summary, bytesTotal, startedMs)}${tty ? '' : '\n'}`,
+    );
+  };
+  const summary = await withContext(
+    (ctx, config) =>
+      format === 'ndjson'
+        ? ingestNdjsonFile(ctx, file, { policy: config.policy, onProgress })
+        : ingestIso8583File(ctx, file, { policy: config.policy, onProgress, encoding }),
+    { index: true },
+  );
+  process.stderr.write(
+    `${tty ? '\r' : ''}${formatProgress(summary, summary.bytesRead, startedMs)}\n`,
+  );
+  for (const refusal of summary.refusals) {
+    process.stdout.write(`line ${refusal.line}: ${refusal.code}: ${refusal.message}\n`);
+  }
+  if (summary.rejected > summary.refusals.length) {
+    process.stdout.write(
+      `… and ${summary.rejected - summary.refusals.length} more refused lines\n`,
+    );
+  }
+  process.stdout.write(
+    `Read ${summary.lines} line(s): ${summary.accepted} accepted, ${summary.duplicate} duplicate, ` +
+      `${summary.rejected} refused, ${summary.skipped} skipped. Decisions: ${summary.decisions.ok} ok, ` +
+      `${summary.decisions.review} review, ${summary.decisions.contain} contain.\n`,
+  );
+  return summary.rejected > 0 ? 1 : 0;
+}
+
 async function run(argv: string[]): Promise<number> {
   const [command, sub, ...rest] = argv;
   if (command === 'user' && sub === 'add') return userAdd(rest);
   if (command === 'import' && sub) return importFile([sub, ...rest]);
   if (command === 'audit' && sub === 'verify') return auditVerify();
+  if (command === 'ingest' && sub) return ingestFile([sub, ...rest]);
   process.stderr.write(USAGE);
   return 2;
 }

@@ -116,7 +116,12 @@ export async function ingestNdjsonFile(
     const lineNo = summary.lines;
     if (text.trim() === '') continue;
     if (text.length > NDJSON_LINE_LENGTH_MAX) {
-      refuse(summary, lineNo, 'payload_too_large', `line longer than ${NDJSON_LINE_LENGTH_MAX} characters`);
+      refuse(
+        summary,
+        lineNo,
+        'payload_too_large',
+        `line longer than ${NDJSON_LINE_LENGTH_MAX} characters`,
+      );
       continue;
     }
     let parsed: unknown;
