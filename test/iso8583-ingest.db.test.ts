@@ -91,7 +91,7 @@ describe('ISO 8583 listener', () => {
       response0210({}),
       { mti: '0200', fields: { ...response0210({}).fields, 39: undefined } },
       response0210({ 37: '633012000124', 42: '700000000000002', 11: '000124' }),
-    ].map((m) => encodeFrame(encodeMessage(m as IsoMessage, 'bcd')));
+    ].map((m) => encodeFrame(encodeMessage(m, 'bcd')));
     await send(listener.port, frames);
     await waitFor(
       async () =>
