@@ -1,11 +1,15 @@
 import { request } from './client';
 import type {
+  Alert,
+  IncidentDetail,
+  IncidentSummary,
   MerchantDetail,
   MerchantSummary,
   Page,
   Session,
   SettlementAccountVersion,
   TerminalSummary,
+  Transaction,
 } from './types';
 
 /** Page size of the console's lists; the server accepts up to 500. */
@@ -58,6 +62,62 @@ export const merchantApi = {
 export const terminalApi = {
   list: (filter: TerminalFilter, cursor: string | undefined, signal?: AbortSignal) =>
     request<Page<TerminalSummary>>('/terminals', {
+      query: { ...filter, limit: PAGE_SIZE, cursor },
+      signal,
+    }),
+  /** Stops (`suspend`) or allows again (`resume`) transactions on a terminal (admin, risk). */
+  changeStatus: (terminalId: string, action: 'suspend' | 'resume', reason: string) =>
+    request<TerminalSummary>(`/terminals/${encodeURIComponent(terminalId)}/${action}`, {
+      method: 'POST',
+      body: { reason },
+    }),
+};
+
+export interface AlertFilter {
+  merchantNo?: string | undefined;
+  rule?: string | undefined;
+  severity?: string | undefined;
+  /** RFC 3339: only alerts raised at or after this time. */
+  since?: string | undefined;
+}
+
+export const alertApi = {
+  list: (
+    filter: AlertFilter,
+    cursor: string | undefined,
+    signal?: AbortSignal,
+    limit: number = PAGE_SIZE,
+  ) =>
+    request<Page<Alert>>('/alerts', {
+      query: { ...filter, limit, cursor },
+      signal,
+    }),
+};
+
+export interface IncidentFilter {
+  merchantNo?: string | undefined;
+  status?: string | undefined;
+}
+
+export const incidentApi = {
+  list: (filter: IncidentFilter, cursor: string | undefined, signal?: AbortSignal) =>
+    request<Page<IncidentSummary>>('/incidents', {
+      query: { ...filter, limit: PAGE_SIZE, cursor },
+      signal,
+    }),
+  get: (id: string, signal?: AbortSignal) =>
+    request<IncidentDetail>(`/incidents/${encodeURIComponent(id)}`, { signal }),
+};
+
+export interface TransactionFilter {
+  merchantNo?: string | undefined;
+  terminalId?: string | undefined;
+  decision?: string | undefined;
+}
+
+export const transactionApi = {
+  list: (filter: TransactionFilter, cursor: string | undefined, signal?: AbortSignal) =>
+    request<Page<Transaction>>('/transactions', {
       query: { ...filter, limit: PAGE_SIZE, cursor },
       signal,
     }),

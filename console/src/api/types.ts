@@ -11,6 +11,8 @@ export const ROLES = [
   'support',
   'auditor',
   'merchant',
+  // The acquirer's switch pushing transactions: a machine user, normally not in the console.
+  'switch',
 ] as const;
 export type Role = (typeof ROLES)[number];
 
@@ -101,6 +103,15 @@ export interface MerchantTerminal {
   firmwareVersion: string;
   status: TerminalStatus;
   location: string | null;
+  /** Why the terminal was suspended or resumed, in the words of whoever did it. */
+  statusReason?: string | null;
+}
+
+/** Funds of a merchant kept back from payout until the hold is released. */
+export interface SettlementHold {
+  reason: string;
+  since: string;
+  incidentId: string | null;
 }
 
 export interface MerchantDetail {
@@ -117,6 +128,10 @@ export interface MerchantDetail {
   validFrom: string;
   settlementAccount: SettlementAccount | null;
   terminals: MerchantTerminal[];
+  /** The merchant's open incident, if any (absent from a server without screening). */
+  openIncidentId?: string | null;
+  /** Present while the merchant's settlement is held (absent from a server without screening). */
+  settlementHold?: SettlementHold | null;
 }
 
 export interface TerminalSummary {
@@ -130,6 +145,121 @@ export interface TerminalSummary {
   status: TerminalStatus;
   location: string | null;
   statusReason: string | null;
+}
+
+/** A text the server writes in both of the console's languages. */
+export interface LocalizedText {
+  zh: string;
+  en: string;
+}
+
+/** The screening rules; a rule the console does not know is shown by its code. */
+export const ALERT_RULES = [
+  'terminal_merchant_mismatch',
+  'unknown_terminal',
+  'unknown_merchant',
+  'suspended_terminal_activity',
+  'receipt_name_mismatch',
+  'account_not_active',
+  'account_name_mismatch',
+  'shared_account',
+  'post_change_spike',
+  'firmware_outdated',
+] as const;
+export type AlertRule = (typeof ALERT_RULES)[number];
+
+export const ALERT_SEVERITIES = ['low', 'medium', 'high', 'critical'] as const;
+export type AlertSeverity = (typeof ALERT_SEVERITIES)[number];
+
+export const DECISIONS = ['ok', 'review', 'contain'] as const;
+export type Decision = (typeof DECISIONS)[number];
+
+/** A screening rule that fired on a transaction or on the registry. */
+export interface Alert {
+  id: string;
+  /** One of ALERT_RULES, or a newer rule the console does not know yet. */
+  rule: string;
+  severity: AlertSeverity;
+  merchantNo: string;
+  terminalId: string | null;
+  transactionId: string | null;
+  incidentId: string | null;
+  decision: Decision;
+  explanation: LocalizedText & { data: Record<string, unknown> };
+  createdAt: string;
+}
+
+export const INCIDENT_STATUSES = [
+  'open',
+  'acknowledged',
+  'contained',
+  'investigating',
+  'correcting',
+  'verifying',
+  'remediating',
+  'resolved',
+  'closed',
+] as const;
+export type IncidentStatus = (typeof INCIDENT_STATUSES)[number];
+
+export const INCIDENT_SEVERITIES = ['P1', 'P2', 'P3', 'P4'] as const;
+export type IncidentSeverity = (typeof INCIDENT_SEVERITIES)[number];
+
+export interface IncidentSummary {
+  id: string;
+  status: IncidentStatus;
+  severity: IncidentSeverity;
+  merchantNo: string;
+  merchantName: string | null;
+  title: LocalizedText;
+  /** A practice incident started on purpose (演练), not a real one. */
+  drill?: boolean;
+  openedAt: string;
+  updatedAt: string;
+  alertCount: number;
+  containment: { terminalsSuspended: string[]; settlementHeld: boolean };
+}
+
+export interface TimelineEntry {
+  at: string;
+  kind: string;
+  /** A username, or `system` for what SettleGuard did by itself. */
+  actor: string;
+  text: LocalizedText;
+}
+
+export interface IncidentDetail extends IncidentSummary {
+  containment: {
+    terminalsSuspended: string[];
+    settlementHeld: boolean;
+    holdReason: string | null;
+  };
+  alerts: Alert[];
+  timeline: TimelineEntry[];
+  /** Other merchants the incident concerns (the terminal's registered merchant, say). */
+  relatedMerchantNos: string[];
+}
+
+export const TRANSACTION_TYPES = ['purchase', 'refund', 'reversal', 'void'] as const;
+export type TransactionType = (typeof TRANSACTION_TYPES)[number];
+
+export const TRANSACTION_STATUSES = ['approved', 'declined'] as const;
+export type TransactionStatus = (typeof TRANSACTION_STATUSES)[number];
+
+export interface Transaction {
+  id: string;
+  terminalId: string;
+  merchantNo: string;
+  type: TransactionType;
+  amountFen: number;
+  currency: string;
+  occurredAt: string;
+  panMasked: string | null;
+  status: TransactionStatus;
+  decision: Decision;
+  /** Codes of the rules that fired. */
+  alerts: string[];
+  receivedAt: string;
 }
 
 /** An RFC 9457 problem as the server sends it. */

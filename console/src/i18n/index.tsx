@@ -4,6 +4,7 @@ import enUS from 'antd/locale/en_US';
 import zhCNLocale from 'antd/locale/zh_CN';
 import { createContext, use, useCallback, useEffect, useMemo, useState } from 'react';
 import type { ReactNode } from 'react';
+import type { LocalizedText } from '../api/types';
 import { en } from './en';
 import { zhCN } from './zh-CN';
 import type { MessageKey, Messages } from './zh-CN';
@@ -28,7 +29,16 @@ export type CodePrefix =
   | 'accountStatus'
   | 'terminalStatus'
   | 'nameCheck'
-  | 'comparedWith';
+  | 'comparedWith'
+  | 'rule'
+  | 'ruleDescription'
+  | 'alertSeverity'
+  | 'incidentSeverity'
+  | 'incidentStatus'
+  | 'decision'
+  | 'transactionType'
+  | 'transactionStatus'
+  | 'actor';
 
 export type Params = Record<string, string | number>;
 
@@ -41,6 +51,8 @@ export interface I18n {
   tCode: (prefix: CodePrefix, code: string) => string | undefined;
   /** A date and time from the API (RFC 3339, UTC) in the user's time zone and language. */
   formatDateTime: (iso: string) => string;
+  /** A text the server wrote in both languages, in the current one (Chinese when English is missing). */
+  localize: (text: LocalizedText) => string;
 }
 
 const I18nContext = createContext<I18n | null>(null);
@@ -117,6 +129,7 @@ export function I18nProvider({ children }: { children: ReactNode }) {
         return key in messages ? messages[key as MessageKey] : undefined;
       },
       formatDateTime,
+      localize: (text) => (language === 'en' && text.en !== '' ? text.en : text.zh),
     };
   }, [language, setLanguage]);
 

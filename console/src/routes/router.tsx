@@ -2,6 +2,9 @@ import { Button, Result } from 'antd';
 import { Navigate, Outlet, createBrowserRouter, useRouteError } from 'react-router-dom';
 import { useT } from '../i18n';
 import { describeProblem } from './common/problem';
+import { AlertListPage } from './alerts/AlertListPage';
+import { IncidentListPage } from './incidents/IncidentListPage';
+import { IncidentPage } from './incidents/IncidentPage';
 import { AppLayout } from './layout/AppLayout';
 import { LoginPage } from './login/LoginPage';
 import { MerchantListPage } from './merchants/MerchantListPage';
@@ -9,6 +12,7 @@ import { MerchantPage } from './merchants/MerchantPage';
 import { NotFoundPage } from './not-found/NotFoundPage';
 import { RequireSession, SessionProvider } from './session/session';
 import { TerminalListPage } from './terminals/TerminalListPage';
+import { TransactionListPage } from './transactions/TransactionListPage';
 
 /** Shown when rendering a screen throws: a bug, said in words, with a way to start over. */
 function RouteError() {
@@ -48,6 +52,10 @@ export const router = createBrowserRouter([
           { path: 'merchants', element: <MerchantListPage /> },
           { path: 'merchants/:merchantNo', element: <MerchantPage /> },
           { path: 'terminals', element: <TerminalListPage /> },
+          { path: 'transactions', element: <TransactionListPage /> },
+          { path: 'alerts', element: <AlertListPage /> },
+          { path: 'incidents', element: <IncidentListPage /> },
+          { path: 'incidents/:incidentId', element: <IncidentPage /> },
           { path: '*', element: <NotFoundPage /> },
         ],
       },

@@ -18,6 +18,8 @@ export function SearchFilter(props: {
   placeholder: string;
   value: string;
   onSearch: (value: string) => void;
+  /** Width of the box in pixels; a free-text search is wider than a single identifier. */
+  width?: number;
 }) {
   const { t } = useT();
   const [draft, setDraft] = useState(props.value);
@@ -28,7 +30,7 @@ export function SearchFilter(props: {
       <Input.Search
         id={props.id}
         allowClear
-        style={{ width: 380 }}
+        style={{ width: props.width ?? 380 }}
         placeholder={props.placeholder}
         enterButton={t('common.search')}
         value={draft}
@@ -45,6 +47,7 @@ export function SelectFilter<V extends string>(props: {
   value: V | undefined;
   options: readonly { value: V; label: string }[];
   onChange: (value: V | undefined) => void;
+  width?: number;
 }) {
   const { t } = useT();
   return (
@@ -52,8 +55,10 @@ export function SelectFilter<V extends string>(props: {
       <Select<V>
         id={props.id}
         allowClear
-        style={{ width: 160 }}
+        style={{ width: props.width ?? 160 }}
         placeholder={t('common.all')}
+        // Filter lists are short: every option rendered, none scrolled out of the page.
+        virtual={false}
         value={props.value}
         onChange={(value) => props.onChange(value)}
         options={props.options.map((option) => ({ value: option.value, label: option.label }))}

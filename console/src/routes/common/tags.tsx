@@ -1,10 +1,15 @@
 import { Tag, Tooltip } from 'antd';
 import type {
   AccountStatus,
+  AlertSeverity,
+  Decision,
+  IncidentSeverity,
+  IncidentStatus,
   MerchantStatus,
   MerchantType,
   NameCheckResult,
   TerminalStatus,
+  TransactionStatus,
 } from '../../api/types';
 import { useT } from '../../i18n';
 import type { CodePrefix } from '../../i18n';
@@ -76,4 +81,79 @@ export function TerminalStatusTag({
   const tag = <Tag color={TERMINAL_STATUS_COLOURS[status]}>{text}</Tag>;
   if (reason === undefined || reason === null || reason === '') return tag;
   return <Tooltip title={t('common.reason', { reason })}>{tag}</Tooltip>;
+}
+
+const ALERT_SEVERITY_COLOURS: Record<AlertSeverity, string> = {
+  low: 'blue',
+  medium: 'gold',
+  high: 'orange',
+  critical: 'red',
+};
+
+export function AlertSeverityTag({ severity }: { severity: AlertSeverity }) {
+  const text = useCodeText('alertSeverity', severity);
+  return <Tag color={ALERT_SEVERITY_COLOURS[severity]}>{text}</Tag>;
+}
+
+const INCIDENT_SEVERITY_COLOURS: Record<IncidentSeverity, string> = {
+  P1: 'red',
+  P2: 'volcano',
+  P3: 'gold',
+  P4: 'blue',
+};
+
+export function IncidentSeverityTag({ severity }: { severity: IncidentSeverity }) {
+  const text = useCodeText('incidentSeverity', severity);
+  return <Tag color={INCIDENT_SEVERITY_COLOURS[severity]}>{text}</Tag>;
+}
+
+const INCIDENT_STATUS_COLOURS: Record<IncidentStatus, string> = {
+  open: 'red',
+  acknowledged: 'orange',
+  contained: 'gold',
+  investigating: 'processing',
+  correcting: 'processing',
+  verifying: 'processing',
+  remediating: 'processing',
+  resolved: 'green',
+  closed: 'default',
+};
+
+export function IncidentStatusTag({ status }: { status: IncidentStatus }) {
+  const text = useCodeText('incidentStatus', status);
+  return <Tag color={INCIDENT_STATUS_COLOURS[status]}>{text}</Tag>;
+}
+
+const DECISION_COLOURS: Record<Decision, string> = {
+  ok: 'green',
+  review: 'gold',
+  contain: 'red',
+};
+
+export function DecisionTag({ decision }: { decision: Decision }) {
+  const text = useCodeText('decision', decision);
+  return <Tag color={DECISION_COLOURS[decision]}>{text}</Tag>;
+}
+
+const TRANSACTION_STATUS_COLOURS: Record<TransactionStatus, string> = {
+  approved: 'green',
+  declined: 'default',
+};
+
+export function TransactionStatusTag({ status }: { status: TransactionStatus }) {
+  const text = useCodeText('transactionStatus', status);
+  return <Tag color={TRANSACTION_STATUS_COLOURS[status]}>{text}</Tag>;
+}
+
+/** A screening rule by its name, with what it checks on hover; an unknown rule by its code. */
+export function RuleName({ rule }: { rule: string }) {
+  const { tCode } = useT();
+  const name = tCode('rule', rule) ?? rule;
+  const description = tCode('ruleDescription', rule);
+  if (description === undefined) return <span>{name}</span>;
+  return (
+    <Tooltip title={description}>
+      <span>{name}</span>
+    </Tooltip>
+  );
 }

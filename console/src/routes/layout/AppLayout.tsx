@@ -1,8 +1,11 @@
 import {
+  AlertOutlined,
   DesktopOutlined,
+  FireOutlined,
   LogoutOutlined,
   SafetyCertificateOutlined,
   ShopOutlined,
+  TransactionOutlined,
   UserOutlined,
 } from '@ant-design/icons';
 import { Button, Flex, Layout, Menu, Space, Tag, Typography, theme } from 'antd';
@@ -17,6 +20,9 @@ const { Header, Sider, Content } = Layout;
 const SECTIONS = [
   { path: '/merchants', labelKey: 'nav.merchants', icon: <ShopOutlined /> },
   { path: '/terminals', labelKey: 'nav.terminals', icon: <DesktopOutlined /> },
+  { path: '/transactions', labelKey: 'nav.transactions', icon: <TransactionOutlined /> },
+  { path: '/alerts', labelKey: 'nav.alerts', icon: <AlertOutlined /> },
+  { path: '/incidents', labelKey: 'nav.incidents', icon: <FireOutlined /> },
 ] as const;
 
 export function AppLayout() {

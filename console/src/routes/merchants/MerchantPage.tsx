@@ -1,12 +1,16 @@
-import { ArrowLeftOutlined } from '@ant-design/icons';
-import { Alert, Descriptions, Flex, Skeleton, Table, Typography } from 'antd';
+import { ArrowLeftOutlined, PauseCircleOutlined, PlayCircleOutlined } from '@ant-design/icons';
+import { Alert, Button, Descriptions, Flex, Skeleton, Table, Typography, message } from 'antd';
 import type { DescriptionsProps, TableColumnsType } from 'antd';
+import { useState } from 'react';
 import { Link, useParams } from 'react-router-dom';
 import { ApiError } from '../../api/client';
-import { merchantApi } from '../../api/endpoints';
+import { alertApi, merchantApi } from '../../api/endpoints';
 import type { MerchantDetail, MerchantTerminal, SettlementAccountVersion } from '../../api/types';
 import { useT } from '../../i18n';
+import { AlertTable } from '../alerts/AlertTable';
+import { incidentPath } from '../incidents/paths';
 import { NotFoundPage } from '../not-found/NotFoundPage';
+import { LoadMore } from '../common/LoadMore';
 import { ProblemAlert } from '../common/problem';
 import { Identifier } from '../common/Identifier';
 import { SectionCard } from '../common/SectionCard';
@@ -17,8 +21,16 @@ import {
   NameCheckTag,
   TerminalStatusTag,
 } from '../common/tags';
+import { useCursorList } from '../common/use-cursor-list';
 import { useLoader } from '../common/use-loader';
+import { canChangeTerminalStatus } from '../session/permissions';
+import { useCurrentUser } from '../session/session';
 import { AccountDetails } from './AccountDetails';
+import { TerminalStatusDialog } from './TerminalStatusDialog';
+import type { TerminalStatusAction } from './TerminalStatusDialog';
+
+/** How many of a merchant's alerts its page shows before "load more". */
+const MERCHANT_ALERTS_PAGE = 20;
 
 function isNotFound(error: unknown): boolean {
   return error instanceof ApiError && error.status === 404;
@@ -42,12 +54,20 @@ export function MerchantPage() {
           <ProblemAlert error={merchant.error} onRetry={merchant.reload} />
         </div>
       )}
-      {merchant.status === 'ready' && <MerchantView merchant={merchant.data} />}
+      {merchant.status === 'ready' && (
+        <MerchantView merchant={merchant.data} onChanged={merchant.refresh} />
+      )}
     </>
   );
 }
 
-function MerchantView({ merchant }: { merchant: MerchantDetail }) {
+function MerchantView({
+  merchant,
+  onChanged,
+}: {
+  merchant: MerchantDetail;
+  onChanged: () => void;
+}) {
   const { t } = useT();
   return (
     <>
@@ -60,6 +80,7 @@ function MerchantView({ merchant }: { merchant: MerchantDetail }) {
           {t('merchant.merchantNo')} {merchant.merchantNo}
         </Typography.Text>
       </Flex>
+      <RiskBanner merchant={merchant} />
       <SectionCard title={t('merchant.identity')}>
         <IdentityDetails merchant={merchant} />
       </SectionCard>
@@ -74,8 +95,69 @@ function MerchantView({ merchant }: { merchant: MerchantDetail }) {
         <AccountHistory merchantNo={merchant.merchantNo} />
       </SectionCard>
       <SectionCard title={t('terminals.ofMerchant', { count: merchant.terminals.length })}>
-        <MerchantTerminals terminals={merchant.terminals} />
+        <MerchantTerminals terminals={merchant.terminals} onChanged={onChanged} />
       </SectionCard>
+      <SectionCard title={t('merchant.alerts')}>
+        <MerchantAlerts merchantNo={merchant.merchantNo} />
+      </SectionCard>
+    </>
+  );
+}
+
+/** Above everything else: the merchant is in an open incident, or its money is held. */
+function RiskBanner({ merchant }: { merchant: MerchantDetail }) {
+  const { t, formatDateTime } = useT();
+  const incidentId = merchant.openIncidentId ?? null;
+  const hold = merchant.settlementHold ?? null;
+  if (incidentId === null && hold === null) return null;
+  const holdText =
+    hold === null ? undefined : t('merchant.holdBanner', { since: formatDateTime(hold.since) });
+  const holdReason = hold === null ? undefined : t('merchant.holdReason', { reason: hold.reason });
+  const linkTo = incidentId ?? hold?.incidentId ?? null;
+  return (
+    <Alert
+      type="warning"
+      showIcon
+      style={{ marginBottom: 16 }}
+      title={incidentId !== null ? t('merchant.incidentBanner') : holdText}
+      description={
+        incidentId !== null && hold !== null ? (
+          <>
+            <span style={{ display: 'block' }}>{holdText}</span>
+            {holdReason}
+          </>
+        ) : (
+          holdReason
+        )
+      }
+      action={
+        linkTo === null ? undefined : (
+          <Link to={incidentPath(linkTo)} style={{ whiteSpace: 'nowrap' }}>
+            {t('merchant.viewIncident')}
+          </Link>
+        )
+      }
+    />
+  );
+}
+
+function MerchantAlerts({ merchantNo }: { merchantNo: string }) {
+  const { t } = useT();
+  const list = useCursorList(merchantNo, (cursor, signal) =>
+    alertApi.list({ merchantNo }, cursor, signal, MERCHANT_ALERTS_PAGE),
+  );
+  if (list.error !== undefined && list.items.length === 0) {
+    return <ProblemAlert error={list.error} onRetry={list.retry} />;
+  }
+  return (
+    <>
+      <AlertTable
+        alerts={list.items}
+        loading={list.loading && list.items.length === 0}
+        hideMerchant
+        emptyText={t('merchant.alertsEmpty')}
+      />
+      <LoadMore list={list} />
     </>
   );
 }
@@ -195,9 +277,22 @@ function AccountHistory({ merchantNo }: { merchantNo: string }) {
   );
 }
 
-function MerchantTerminals({ terminals }: { terminals: MerchantTerminal[] }) {
+function MerchantTerminals({
+  terminals,
+  onChanged,
+}: {
+  terminals: MerchantTerminal[];
+  onChanged: () => void;
+}) {
   const { t } = useT();
+  const user = useCurrentUser();
+  const [target, setTarget] = useState<{
+    terminalId: string;
+    action: TerminalStatusAction;
+  } | null>(null);
+  const [toast, toastHolder] = message.useMessage();
   const none = t('common.none');
+  const canChange = canChangeTerminalStatus(user.role);
   const columns: TableColumnsType<MerchantTerminal> = [
     { title: t('terminals.col.terminalId'), dataIndex: 'terminalId' },
     { title: t('terminals.col.serialNumber'), dataIndex: 'serialNumber' },
@@ -206,7 +301,16 @@ function MerchantTerminals({ terminals }: { terminals: MerchantTerminal[] }) {
     {
       title: t('terminals.col.status'),
       dataIndex: 'status',
-      render: (value: MerchantTerminal['status']) => <TerminalStatusTag status={value} />,
+      render: (value: MerchantTerminal['status'], record) => (
+        <TerminalStatusTag status={value} reason={record.statusReason} />
+      ),
+    },
+    {
+      title: t('terminals.col.statusReason'),
+      dataIndex: 'statusReason',
+      render: (value: string | null | undefined) => (
+        <div style={{ maxWidth: 320, whiteSpace: 'normal' }}>{value ?? none}</div>
+      ),
     },
     {
       title: t('terminals.col.location'),
@@ -214,14 +318,64 @@ function MerchantTerminals({ terminals }: { terminals: MerchantTerminal[] }) {
       render: (value: string | null) => value ?? none,
     },
   ];
+  if (canChange) {
+    columns.push({
+      title: t('terminalAction.column'),
+      key: 'actions',
+      render: (_: unknown, record) => {
+        if (record.status === 'active') {
+          return (
+            <Button
+              size="small"
+              danger
+              icon={<PauseCircleOutlined />}
+              onClick={() => setTarget({ terminalId: record.terminalId, action: 'suspend' })}
+            >
+              {t('terminalAction.suspend')}
+            </Button>
+          );
+        }
+        if (record.status === 'suspended') {
+          return (
+            <Button
+              size="small"
+              icon={<PlayCircleOutlined />}
+              onClick={() => setTarget({ terminalId: record.terminalId, action: 'resume' })}
+            >
+              {t('terminalAction.resume')}
+            </Button>
+          );
+        }
+        return none;
+      },
+    });
+  }
   return (
-    <Table<MerchantTerminal>
-      rowKey="terminalId"
-      size="small"
-      columns={columns}
-      dataSource={terminals}
-      pagination={terminals.length > 20 ? { pageSize: 20 } : false}
-      scroll={{ x: 'max-content' }}
-    />
+    <>
+      {toastHolder}
+      <Table<MerchantTerminal>
+        rowKey="terminalId"
+        size="small"
+        columns={columns}
+        dataSource={terminals}
+        pagination={terminals.length > 20 ? { pageSize: 20 } : false}
+        scroll={{ x: 'max-content' }}
+      />
+      {canChange && (
+        <TerminalStatusDialog
+          target={target}
+          onClose={() => setTarget(null)}
+          onDone={(terminalId, action) => {
+            setTarget(null);
+            void toast.success(
+              t(action === 'suspend' ? 'terminalAction.suspended' : 'terminalAction.resumed', {
+                terminalId,
+              }),
+            );
+            onChanged();
+          }}
+        />
+      )}
+    </>
   );
 }

@@ -15,6 +15,11 @@ import { merchantPath } from '../merchants/MerchantListPage';
 
 const FILTER_KEYS = ['q', 'status'] as const;
 
+/** The terminal list searched for one terminal: where a terminal ID links to. */
+export function terminalPath(terminalId: string): string {
+  return `/terminals?q=${encodeURIComponent(terminalId)}`;
+}
+
 export function TerminalListPage() {
   const { t } = useT();
   const [filter, setFilter] = useUrlFilter(FILTER_KEYS);

@@ -1,0 +1,3 @@
+export function incidentPath(incidentId: string): string {
+  return `/incidents/${encodeURIComponent(incidentId)}`;
+}
