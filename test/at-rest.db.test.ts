@@ -14,7 +14,12 @@ import { importPortfolio } from '../src/app/registry/import-portfolio.js';
 import { buildApp } from '../src/http/build-app.js';
 import { DEFAULT_POLICY } from '../src/core/screening/policy.js';
 import { ensureAdminToken } from '../src/app/users/authenticate.js';
-import { openTestDatabase, TEST_DATABASE_URL, testContext } from './support/database.js';
+import {
+  openPostgresSchema,
+  openTestDatabase,
+  postgresForTests,
+  testContext,
+} from './support/database.js';
 import { enterpriseRecord, IDS, microRecord } from './support/fixtures.js';
 
 const SECRETS = [
@@ -38,7 +43,7 @@ function filesUnder(dir: string): string[] {
 }
 
 describe('numbers at rest', () => {
-  it.skipIf(TEST_DATABASE_URL !== null)('are in no file of the embedded database', async () => {
+  it('are in no file of the embedded database', async () => {
     const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'sg-rest-'));
     const store = await openStore({ dataDir });
     const ctx = createContext({ db: store.db, vault: store.vault });
@@ -64,19 +69,20 @@ describe('numbers at rest', () => {
     expect(bytes).toBeGreaterThan(1_000_000);
   });
 
-  it.skipIf(TEST_DATABASE_URL === null)('are in no pg_dump of the server database', async () => {
-    const tdb = await openTestDatabase();
+  it('are in no pg_dump of the server database', async (context) => {
+    const url = await postgresForTests();
+    if (!url) {
+      context.skip();
+      return;
+    }
+    const tdb = await openPostgresSchema(url);
     try {
       const { ctx } = testContext(tdb.db);
       expect((await importPortfolio(ctx, null, records)).imported).toBe(2);
-      const dump = execFileSync(
-        'pg_dump',
-        ['--schema', tdb.schema ?? '', TEST_DATABASE_URL ?? ''],
-        {
-          encoding: 'utf8',
-          maxBuffer: 64 * 1024 * 1024,
-        },
-      );
+      const dump = execFileSync('pg_dump', ['--schema', tdb.schema ?? '', url], {
+        encoding: 'utf8',
+        maxBuffer: 64 * 1024 * 1024,
+      });
       for (const secret of SECRETS) expect(dump).not.toContain(secret);
       expect(dump).toContain('400000000000002');
     } finally {

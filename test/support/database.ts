@@ -91,3 +91,44 @@ function withSearchPath(url: string, schema: string): string {
   parsed.searchParams.set('options', `-c search_path=${schema}`);
   return parsed.toString();
 }
+
+/**
+ * The PostgreSQL server for tests that need one whatever engine the rest runs on (pg_dump, two
+ * instances on one server). On CI its absence is a failure; elsewhere such tests are skipped.
+ */
+export async function postgresForTests(): Promise<string | null> {
+  const url = TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
+  const probe = openPostgres({ url, poolSizeMax: 1 });
+  try {
+    await probe.query('SELECT 1');
+    return url;
+  } catch (error) {
+    if (process.env.CI === 'true') {
+      throw new Error(`PostgreSQL is required at ${url} on CI: ${String(error)}`);
+    }
+    return null;
+  } finally {
+    await probe.close();
+  }
+}
+
+/** A fresh schema on that server, migrated, dropped by `close`. */
+export async function openPostgresSchema(url: string): Promise<TestDatabase> {
+  const schema = `t_${crypto.randomBytes(6).toString('hex')}`;
+  const admin = openPostgres({ url, poolSizeMax: 1 });
+  await admin.query(`CREATE SCHEMA ${schema}`);
+  const db = openPostgres({ url, schema, poolSizeMax: 4 });
+  await migrate(db);
+  const tdb: TestDatabase = {
+    db,
+    schema,
+    url: withSearchPath(url, schema),
+    dumpText: async () => '',
+    async close() {
+      await db.close();
+      await admin.query(`DROP SCHEMA ${schema} CASCADE`);
+      await admin.close();
+    },
+  };
+  return tdb;
+}
