@@ -236,6 +236,7 @@ describe('ingest', () => {
     );
     expect(terminal.status).toBe('suspended');
     expect(terminal.statusReason).toContain('终端与商户不符');
+    expect(terminal.statusReason).toContain('Terminal used under another merchant');
     const merchant = await get<{ openIncidentId: string; settlementHold: { incidentId: string } }>(
       `/api/v1/merchants/${M.other}`,
     );
@@ -251,6 +252,7 @@ describe('ingest', () => {
       terminalsSuspended: ['E0000003'],
       settlementHeld: true,
       holdReason: '结算户名不符',
+      holdRules: ['account_name_mismatch'],
     });
     expect((await openIncidents(M.sharedB))[0]?.alerts[0]?.explanation.zh).toContain(M.sharedA);
     expect(await openIncidents(M.pending)).toEqual([]);

@@ -75,11 +75,19 @@ export const MerchantSchema = Type.Object({
   address: Nullable(Type.String()),
   validFrom: Type.String({ format: 'date-time' }),
   settlementAccount: Nullable(AccountSchema),
-  terminals: Type.Array(TerminalSchema),
+  terminals: Type.Array(
+    Type.Intersect([
+      TerminalSchema,
+      Type.Object({
+        suspendedByIncidentId: Type.Optional(Type.Union([Type.String(), Type.Null()])),
+      }),
+    ]),
+  ),
   openIncidentId: Type.Union([Type.String(), Type.Null()]),
   settlementHold: Type.Union([
     Type.Object({
       reason: Type.String(),
+      rules: Type.Array(Type.String()),
       since: Type.String({ format: 'date-time' }),
       incidentId: Type.Union([Type.String(), Type.Null()]),
     }),
@@ -155,5 +163,6 @@ export const IncidentSummarySchema = Type.Object({
     terminalsSuspended: Type.Array(Type.String()),
     settlementHeld: Type.Boolean(),
     holdReason: Type.Union([Type.String(), Type.Null()]),
+    holdRules: Type.Array(Type.String()),
   }),
 });

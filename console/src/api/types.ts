@@ -105,11 +105,15 @@ export interface MerchantTerminal {
   location: string | null;
   /** Why the terminal was suspended or resumed, in the words of whoever did it. */
   statusReason?: string | null;
+  /** The open incident whose containment suspended this terminal, if any. */
+  suspendedByIncidentId?: string | null;
 }
 
 /** Funds of a merchant kept back from payout until the hold is released. */
 export interface SettlementHold {
   reason: string;
+  /** The rules behind an automatic hold; the console names them in the reader's language. */
+  rules?: string[];
   since: string;
   incidentId: string | null;
 }
@@ -233,6 +237,7 @@ export interface IncidentDetail extends IncidentSummary {
     terminalsSuspended: string[];
     settlementHeld: boolean;
     holdReason: string | null;
+    holdRules?: string[];
   };
   alerts: Alert[];
   timeline: TimelineEntry[];

@@ -49,6 +49,7 @@ export const en: Messages = {
   'login.passwordRequired': 'Enter your password',
 
   'common.all': 'All',
+  'common.listSeparator': ', ',
   'common.search': 'Search',
   'common.loadMore': 'Load more',
   'common.noMore': 'All loaded ({count} in total)',
@@ -144,6 +145,7 @@ export const en: Messages = {
   'terminalAction.suspended': 'Terminal {terminalId} is suspended',
   'terminalAction.resumed': 'Terminal {terminalId} is active again',
   'terminals.col.statusReason': 'Status reason',
+  'terminals.suspendedByIncident': 'Suspended by an incident (view it)',
 
   'alerts.title': 'Alerts',
   'alerts.rule': 'Rule',

@@ -52,6 +52,7 @@ export const zhCN = {
   'login.passwordRequired': '请输入密码',
 
   'common.all': '全部',
+  'common.listSeparator': '、',
   'common.search': '查询',
   'common.loadMore': '加载更多',
   'common.noMore': '已全部加载（共 {count} 条）',
@@ -146,6 +147,7 @@ export const zhCN = {
   'terminalAction.suspended': '终端 {terminalId} 已暂停交易',
   'terminalAction.resumed': '终端 {terminalId} 已恢复交易',
   'terminals.col.statusReason': '状态原因',
+  'terminals.suspendedByIncident': '因事件自动暂停（查看事件）',
 
   'alerts.title': '告警列表',
   'alerts.rule': '规则',

@@ -20,6 +20,7 @@ interface IncidentRow {
   alert_count: number;
   terminals_suspended: string[];
   hold_reason: string | null;
+  hold_rules: string[] | null;
 }
 
 const SELECT = `
@@ -29,7 +30,9 @@ const SELECT = `
          ARRAY(SELECT t.terminal_id FROM incident_terminals t WHERE t.incident_id = i.id
                ORDER BY t.terminal_id) AS terminals_suspended,
          (SELECT h.reason FROM settlement_holds h
-           WHERE h.incident_id = i.id AND h.released_at IS NULL LIMIT 1) AS hold_reason
+           WHERE h.incident_id = i.id AND h.released_at IS NULL LIMIT 1) AS hold_reason,
+         (SELECT h.rules FROM settlement_holds h
+           WHERE h.incident_id = i.id AND h.released_at IS NULL LIMIT 1) AS hold_rules
     FROM incidents i
     LEFT JOIN merchants m ON m.merchant_no = i.merchant_no AND m.valid_to IS NULL`;
 
@@ -50,6 +53,7 @@ function present(row: IncidentRow) {
       terminalsSuspended: row.terminals_suspended,
       settlementHeld: row.hold_reason !== null,
       holdReason: row.hold_reason,
+      holdRules: row.hold_rules ?? [],
     },
   };
 }

@@ -29,9 +29,14 @@ const SEARCH_LENGTH_MAX = 100;
 
 export type MerchantView = ReturnType<typeof presentMerchantIdentity> & {
   settlementAccount: PresentedAccount | null;
-  terminals: PresentedTerminal[];
+  terminals: (PresentedTerminal & { suspendedByIncidentId: string | null })[];
   openIncidentId: string | null;
-  settlementHold: { reason: string; since: string; incidentId: string | null } | null;
+  settlementHold: {
+    reason: string;
+    rules: string[];
+    since: string;
+    incidentId: string | null;
+  } | null;
 };
 
 export async function getMerchant(
@@ -51,26 +56,50 @@ export async function getMerchant(
           AND status NOT IN ('resolved', 'closed') LIMIT 1`,
       [merchantNo],
     ),
-    ctx.db.query<{ reason: string; placed_at: Date; incident_id: string | null }>(
-      `SELECT reason, placed_at, incident_id FROM settlement_holds
+    ctx.db.query<{ reason: string; rules: string[]; placed_at: Date; incident_id: string | null }>(
+      `SELECT reason, rules, placed_at, incident_id FROM settlement_holds
         WHERE merchant_no = $1 AND released_at IS NULL LIMIT 1`,
       [merchantNo],
     ),
   ]);
   const heldRow = hold.rows[0];
+  const suspendedBy = await incidentsHoldingTerminals(
+    ctx,
+    terminals.filter((t) => t.status === 'suspended').map((t) => t.terminal_id),
+  );
   return {
     ...presentMerchantIdentity(row),
     settlementAccount: account ? presentAccount(account) : null,
-    terminals: terminals.map(presentTerminal),
+    terminals: terminals.map((t) => ({
+      ...presentTerminal(t),
+      suspendedByIncidentId: suspendedBy.get(t.terminal_id) ?? null,
+    })),
     openIncidentId: incident.rows[0]?.id ?? null,
     settlementHold: heldRow
       ? {
           reason: heldRow.reason,
+          rules: heldRow.rules,
           since: heldRow.placed_at.toISOString(),
           incidentId: heldRow.incident_id,
         }
       : null,
   };
+}
+
+/** For suspended terminals, the open incident whose containment suspended each. */
+async function incidentsHoldingTerminals(
+  ctx: AppContext,
+  terminalIds: string[],
+): Promise<Map<string, string>> {
+  if (terminalIds.length === 0) return new Map();
+  const { rows } = await ctx.db.query<{ terminal_id: string; incident_id: string }>(
+    `SELECT t.terminal_id, t.incident_id FROM incident_terminals t
+       JOIN incidents i ON i.id = t.incident_id
+      WHERE t.terminal_id = ANY($1) AND i.status NOT IN ('resolved', 'closed')
+      ORDER BY t.suspended_at`,
+    [terminalIds],
+  );
+  return new Map(rows.map((r) => [r.terminal_id, r.incident_id]));
 }
 
 export async function listSettlementAccounts(

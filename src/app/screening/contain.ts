@@ -159,7 +159,9 @@ export async function contain(
   if (input.policy.suspendAllTerminals && input.merchantKnown) {
     for (const t of await terminalsOfMerchant(tx, input.merchantNo)) terminalIds.add(t.terminal_id);
   }
-  const reason = hits.map((h) => RULE_NAMES[h.rule].zh).filter((v, i, a) => a.indexOf(v) === i);
+  const rules = [...new Set(hits.map((h) => h.rule))];
+  const reason = rules.map((rule) => RULE_NAMES[rule].zh);
+  const reasonEn = rules.map((rule) => RULE_NAMES[rule].en);
   const suspended: string[] = [];
   // Sorted, so that two batches locking the same terminals lock them in the same order.
   for (const terminalId of [...terminalIds].sort()) {
@@ -167,7 +169,7 @@ export async function contain(
       terminalId,
       from: 'active',
       to: 'suspended',
-      reason: `自动控制（事件 ${incident.id}）：${reason.join('、')}`,
+      reason: `自动控制（事件 ${incident.id}）：${reason.join('、')} / Contained automatically (incident ${incident.id}): ${reasonEn.join('; ')}`,
       actor: SCREENING_ACTOR,
       at: input.at,
     });
@@ -190,10 +192,11 @@ export async function contain(
   if (input.merchantKnown) {
     const holdId = ctx.newId();
     const placed = await tx.query(
-      `INSERT INTO settlement_holds (id, merchant_no, reason, incident_id, placed_at, placed_by)
-       VALUES ($1, $2, $3, $4, $5, $6)
+      `INSERT INTO settlement_holds (id, merchant_no, reason, rules, incident_id, placed_at,
+         placed_by)
+       VALUES ($1, $2, $3, $4, $5, $6, $7)
        ON CONFLICT (merchant_no) WHERE released_at IS NULL DO NOTHING`,
-      [holdId, input.merchantNo, reason.join('、'), incident.id, input.at, SCREENING_ACTOR],
+      [holdId, input.merchantNo, reason.join('、'), rules, incident.id, input.at, SCREENING_ACTOR],
     );
     held = placed.rowCount === 1;
     if (held) {

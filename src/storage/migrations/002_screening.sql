@@ -77,6 +77,8 @@ CREATE TABLE settlement_holds (
   id uuid PRIMARY KEY,
   merchant_no text NOT NULL,
   reason text NOT NULL,
+  -- The rules behind an automatic hold, so that each reader sees the reason in their language.
+  rules text[] NOT NULL DEFAULT '{}',
   incident_id uuid REFERENCES incidents (id),
   placed_at timestamptz NOT NULL,
   placed_by text NOT NULL,

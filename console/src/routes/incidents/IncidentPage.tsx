@@ -139,8 +139,12 @@ function SummaryDetails({ incident }: { incident: IncidentDetail }) {
 }
 
 function ContainmentDetails({ incident }: { incident: IncidentDetail }) {
-  const { t } = useT();
-  const { terminalsSuspended, settlementHeld, holdReason } = incident.containment;
+  const { t, tCode } = useT();
+  const { terminalsSuspended, settlementHeld, holdRules } = incident.containment;
+  const holdReason =
+    holdRules !== undefined && holdRules.length > 0
+      ? holdRules.map((rule) => tCode('rule', rule) ?? rule).join(t('common.listSeparator'))
+      : incident.containment.holdReason;
   const items: DescriptionsProps['items'] = [
     {
       key: 'terminals',

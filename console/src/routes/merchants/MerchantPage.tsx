@@ -106,13 +106,21 @@ function MerchantView({
 
 /** Above everything else: the merchant is in an open incident, or its money is held. */
 function RiskBanner({ merchant }: { merchant: MerchantDetail }) {
-  const { t, formatDateTime } = useT();
+  const { t, tCode, formatDateTime } = useT();
   const incidentId = merchant.openIncidentId ?? null;
   const hold = merchant.settlementHold ?? null;
   if (incidentId === null && hold === null) return null;
   const holdText =
     hold === null ? undefined : t('merchant.holdBanner', { since: formatDateTime(hold.since) });
-  const holdReason = hold === null ? undefined : t('merchant.holdReason', { reason: hold.reason });
+  // An automatic hold names its rules, which read in the user's language; a person's hold
+  // carries their own words.
+  const reasonText =
+    hold === null
+      ? ''
+      : hold.rules !== undefined && hold.rules.length > 0
+        ? hold.rules.map((rule) => tCode('rule', rule) ?? rule).join(t('common.listSeparator'))
+        : hold.reason;
+  const holdReason = hold === null ? undefined : t('merchant.holdReason', { reason: reasonText });
   const linkTo = incidentId ?? hold?.incidentId ?? null;
   return (
     <Alert
@@ -308,9 +316,14 @@ function MerchantTerminals({
     {
       title: t('terminals.col.statusReason'),
       dataIndex: 'statusReason',
-      render: (value: string | null | undefined) => (
-        <div style={{ maxWidth: 320, whiteSpace: 'normal' }}>{value ?? none}</div>
-      ),
+      render: (value: string | null | undefined, record) =>
+        record.suspendedByIncidentId ? (
+          <Link to={incidentPath(record.suspendedByIncidentId)}>
+            {t('terminals.suspendedByIncident')}
+          </Link>
+        ) : (
+          <div style={{ maxWidth: 320, whiteSpace: 'normal' }}>{value ?? none}</div>
+        ),
     },
     {
       title: t('terminals.col.location'),

@@ -1,0 +1,158 @@
+/**
+ * The few calls the simulator makes to a SettleGuard server, as any client would: JSON over
+ * HTTP with a bearer token. A problem answer becomes an `ApiError` with its code.
+ */
+import type { ImportRecord } from '../core/registry.js';
+import type { TransactionInput } from '../core/transaction.js';
+
+/** Bound on one call; an ingest batch of 1,000 takes well under this. */
+const REQUEST_TIMEOUT_MS = 120_000;
+/** Pages read of one list at most (500 items each). */
+export const LIST_PAGES_MAX = 40;
+
+export class ApiError extends Error {
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    message: string,
+  ) {
+    super(message);
+    this.name = 'ApiError';
+  }
+}
+
+export interface IngestResultView {
+  id: string | null;
+  outcome: 'accepted' | 'duplicate' | 'rejected';
+  decision?: 'ok' | 'review' | 'contain';
+  alerts?: string[];
+  error?: { code: string; message: string };
+}
+
+export interface ImportResultView {
+  imported: number;
+  failed: { index: number; code: string; message: string }[];
+}
+
+export interface AlertView {
+  id: string;
+  rule: string;
+  merchantNo: string;
+  terminalId: string | null;
+  transactionId: string | null;
+  incidentId: string | null;
+  createdAt: string;
+}
+
+export interface IncidentView {
+  id: string;
+  status: string;
+  merchantNo: string;
+  drill?: boolean;
+  containment: { terminalsSuspended: string[]; settlementHeld: boolean };
+}
+
+export interface TerminalView {
+  terminalId: string;
+  merchantNo: string;
+  status: string;
+}
+
+export interface AuthorizeView {
+  allow: boolean;
+  reasons: string[];
+  settlementHeld: boolean;
+}
+
+type FetchLike = typeof fetch;
+
+export class ApiClient {
+  readonly #baseUrl: string;
+  readonly #token: string;
+  readonly #fetch: FetchLike;
+
+  constructor(options: { baseUrl: string; token: string; fetch?: FetchLike }) {
+    this.#baseUrl = options.baseUrl.replace(/\/+$/, '');
+    this.#token = options.token;
+    this.#fetch = options.fetch ?? fetch;
+  }
+
+  async #call<T>(method: 'GET' | 'POST', path: string, body?: unknown): Promise<T> {
+    const response = await this.#fetch(`${this.#baseUrl}${path}`, {
+      method,
+      headers: {
+        authorization: `Bearer ${this.#token}`,
+        ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+      },
+      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+      signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS),
+    });
+    const text = await response.text();
+    let parsed: unknown = null;
+    try {
+      parsed = text === '' ? null : JSON.parse(text);
+    } catch {
+      parsed = null;
+    }
+    if (!response.ok) {
+      const problem = (parsed ?? {}) as { code?: string; title?: string; detail?: string };
+      throw new ApiError(
+        response.status,
+        problem.code ?? 'http_error',
+        `${method} ${path}: ${String(response.status)} ${problem.code ?? ''} ${problem.detail ?? problem.title ?? text.slice(0, 200)}`.trim(),
+      );
+    }
+    return parsed as T;
+  }
+
+  importRecords(records: readonly ImportRecord[]): Promise<ImportResultView> {
+    return this.#call('POST', '/api/v1/import', { records });
+  }
+
+  suspendTerminal(terminalId: string, reason: string): Promise<TerminalView> {
+    return this.#call('POST', `/api/v1/terminals/${encodeURIComponent(terminalId)}/suspend`, {
+      reason,
+    });
+  }
+
+  async ingest(transactions: readonly TransactionInput[]): Promise<IngestResultView[]> {
+    const body = await this.#call<{ results: IngestResultView[] }>('POST', '/api/v1/transactions', {
+      transactions,
+    });
+    return body.results;
+  }
+
+  terminal(terminalId: string): Promise<TerminalView> {
+    return this.#call('GET', `/api/v1/terminals/${encodeURIComponent(terminalId)}`);
+  }
+
+  authorizeCheck(terminalId: string, merchantNo: string): Promise<AuthorizeView> {
+    return this.#call('POST', '/api/v1/authorize-check', { terminalId, merchantNo });
+  }
+
+  /** Every page of a list, up to LIST_PAGES_MAX pages. */
+  async #list<T>(path: string, query: Record<string, string>): Promise<T[]> {
+    const items: T[] = [];
+    let cursor: string | undefined;
+    for (let page = 0; page < LIST_PAGES_MAX; page += 1) {
+      const params = new URLSearchParams({ ...query, limit: '500' });
+      if (cursor) params.set('cursor', cursor);
+      const body = await this.#call<{ items: T[]; nextCursor?: string }>(
+        'GET',
+        `${path}?${params.toString()}`,
+      );
+      items.push(...body.items);
+      cursor = body.nextCursor;
+      if (!cursor) break;
+    }
+    return items;
+  }
+
+  alerts(query: { rule?: string; merchantNo?: string }): Promise<AlertView[]> {
+    return this.#list('/api/v1/alerts', query);
+  }
+
+  incidents(query: { merchantNo: string }): Promise<IncidentView[]> {
+    return this.#list('/api/v1/incidents', query);
+  }
+}

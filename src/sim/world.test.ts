@@ -1,0 +1,181 @@
+import { describe, expect, it } from 'vitest';
+import { prepareRecord } from '../app/registry/import-portfolio.js';
+import { lookupBin } from '../core/bins/bins.js';
+import { isLuhnValid } from '../core/identifiers/index.js';
+import { checkAccountHolder } from '../core/name-match/index.js';
+import { DEFAULT_POLICY, RULES } from '../core/screening/policy.js';
+import { receiptNameFits } from '../core/screening/rules.js';
+import { isBelow } from '../core/screening/versions.js';
+import { validateTransaction } from '../core/transaction-validation.js';
+import { buildWorld, type WorldOptions } from './world.js';
+
+const TODAY = new Date('2026-03-01T04:00:00.000Z');
+const OPTIONS: WorldOptions = {
+  seed: 42,
+  merchants: 60,
+  days: 2,
+  transactionsPerMerchantPerDay: 12,
+  today: TODAY,
+};
+const world = buildWorld(OPTIONS);
+const records = new Map(world.registry.map((r) => [r.merchant.merchantNo, r]));
+const terminalOwner = new Map(
+  world.registry.flatMap((r) => (r.terminals ?? []).map((t) => [t.terminalId, r] as const)),
+);
+const byId = new Map(world.transactions.map((t) => [t.id, t]));
+
+describe('buildWorld', () => {
+  it('is deterministic from its options, and another seed gives another world', () => {
+    expect(buildWorld({ ...OPTIONS, today: new Date(TODAY.getTime()) })).toEqual(world);
+    const other = buildWorld({ ...OPTIONS, seed: 43 });
+    expect(other.tag).not.toBe(world.tag);
+    expect(other.transactions.map((t) => t.amountFen)).not.toEqual(
+      world.transactions.map((t) => t.amountFen),
+    );
+    // Worlds do not share identifiers, so that several can run against one server.
+    const numbers = new Set(world.registry.map((r) => r.merchant.merchantNo));
+    expect(other.registry.some((r) => numbers.has(r.merchant.merchantNo))).toBe(false);
+  });
+
+  it('refuses options out of range', () => {
+    expect(() => buildWorld({ ...OPTIONS, merchants: 5 })).toThrow(RangeError);
+    expect(() => buildWorld({ ...OPTIONS, days: 0 })).toThrow(RangeError);
+    expect(() => buildWorld({ ...OPTIONS, transactionsPerMerchantPerDay: 1.5 })).toThrow(
+      RangeError,
+    );
+    expect(() => buildWorld({ ...OPTIONS, today: new Date('nope') })).toThrow(RangeError);
+  });
+
+  it('builds a registry every record of which the import takes', () => {
+    expect(world.registry).toHaveLength(60);
+    for (const [index, record] of world.registry.entries()) {
+      const prepared = prepareRecord(record, index, TODAY);
+      expect(prepared.ok, record.merchant.merchantNo).toBe(true);
+    }
+    const terminals = world.registry.flatMap((r) => r.terminals ?? []);
+    expect(new Set(terminals.map((t) => t.terminalId)).size).toBe(terminals.length);
+    expect(new Set(terminals.map((t) => t.serialNumber)).size).toBe(terminals.length);
+  });
+
+  it('plants every injectable kind of fault, each on merchants of its own', () => {
+    const injectable = RULES.filter((r) => !world.notInjectable.some((n) => n.kind === r));
+    expect(world.notInjectable.map((n) => n.kind)).toEqual(['post_change_spike']);
+    expect(new Set(world.faults.map((f) => f.kind))).toEqual(new Set(injectable));
+    const kindsOf = new Map<string, Set<string>>();
+    for (const f of world.faults) {
+      expect(f.transactionIds.length, f.note).toBeGreaterThan(0);
+      for (const n of [f.merchantNo, ...f.relatedMerchantNos]) {
+        kindsOf.set(n, new Set([...(kindsOf.get(n) ?? []), f.kind]));
+      }
+    }
+    for (const [merchantNo, kinds] of kindsOf)
+      expect([merchantNo, kinds.size]).toEqual([merchantNo, 1]);
+  });
+
+  it('labels faults with the transactions and registry records that carry them', () => {
+    for (const f of world.faults) {
+      const txs = f.transactionIds.map((id) => byId.get(id));
+      expect(txs.every((t) => t?.merchantNo === f.merchantNo)).toBe(true);
+      if (f.terminalId) expect(txs.every((t) => t?.terminalId === f.terminalId)).toBe(true);
+      const record = records.get(f.merchantNo);
+      const account = record?.settlementAccount;
+      switch (f.kind) {
+        case 'terminal_merchant_mismatch':
+          expect(terminalOwner.get(f.terminalId ?? '')?.merchant.merchantNo).toBe(
+            f.relatedMerchantNos[0],
+          );
+          expect(f.relatedMerchantNos[0]).not.toBe(f.merchantNo);
+          break;
+        case 'unknown_terminal':
+          expect(terminalOwner.has(f.terminalId ?? '')).toBe(false);
+          break;
+        case 'unknown_merchant':
+          expect(records.has(f.merchantNo)).toBe(false);
+          expect(terminalOwner.has(f.terminalId ?? '')).toBe(true);
+          break;
+        case 'suspended_terminal_activity':
+          expect(world.suspensions.map((s) => s.terminalId)).toContain(f.terminalId);
+          break;
+        case 'receipt_name_mismatch':
+          for (const t of txs) {
+            expect(
+              receiptNameFits(t?.merchantNameOnReceipt ?? '', record?.merchant.name ?? ''),
+            ).toBe(false);
+          }
+          break;
+        case 'account_not_active':
+          expect(account?.status).toBe('pending_verification');
+          break;
+        case 'account_name_mismatch':
+          expect(
+            record &&
+              account &&
+              checkAccountHolder({
+                merchantType: record.merchant.type,
+                merchantName: record.merchant.name,
+                legalPersonName: record.merchant.legalPerson.name,
+                accountType: account.accountType,
+                accountName: account.accountName,
+              }).result,
+          ).toBe('no_match');
+          break;
+        case 'shared_account':
+          for (const n of f.relatedMerchantNos) {
+            expect(records.get(n)?.settlementAccount?.accountNumber).toBe(account?.accountNumber);
+            expect(records.get(n)?.merchant.legalPerson.idNumber).not.toBe(
+              record?.merchant.legalPerson.idNumber,
+            );
+          }
+          break;
+        case 'firmware_outdated': {
+          const terminal = terminalOwner
+            .get(f.terminalId ?? '')
+            ?.terminals?.find((t) => t.terminalId === f.terminalId);
+          const minimum = DEFAULT_POLICY.minimumFirmware[terminal?.model ?? ''];
+          expect(minimum && terminal && isBelow(terminal.firmwareVersion, minimum)).toBe(true);
+          break;
+        }
+        case 'post_change_spike':
+          throw new Error('not injectable');
+      }
+    }
+  });
+
+  it('makes valid, realistic traffic in time order within the last days before today', () => {
+    const { transactions } = world;
+    expect(transactions.length).toBeGreaterThan(60 * 2 * 6);
+    expect(new Set(transactions.map((t) => t.id)).size).toBe(transactions.length);
+    const times = transactions.map((t) => Date.parse(t.occurredAt));
+    expect(times).toEqual([...times].sort((a, b) => a - b));
+    expect(Math.min(...times)).toBeGreaterThanOrEqual(TODAY.getTime() - 2 * 86_400_000 - 1000);
+    expect(Math.max(...times)).toBeLessThan(TODAY.getTime());
+    for (const t of transactions) {
+      expect(validateTransaction(t, { now: TODAY }).ok, t.id).toBe(true);
+      expect(isLuhnValid(t.pan ?? '') && lookupBin(t.pan ?? '') !== null, t.id).toBe(true);
+      expect(t.amountFen).toBeGreaterThanOrEqual(500);
+      expect(t.amountFen).toBeLessThanOrEqual(500_000);
+      expect(t.rrn).toMatch(/^\d{12}$/);
+      expect(t.stan).toMatch(/^\d{6}$/);
+    }
+    const kinds = new Set(transactions.map((t) => `${t.type}/${t.status ?? 'approved'}`));
+    for (const kind of ['purchase/approved', 'purchase/declined', 'void/approved']) {
+      expect(kinds).toContain(kind);
+    }
+    expect([...kinds].some((k) => k.startsWith('refund') || k.startsWith('reversal'))).toBe(true);
+  });
+
+  it('prints the registered name, or none, on every receipt but the planted ones', () => {
+    const planted = new Set(
+      world.faults
+        .filter((f) => f.kind === 'receipt_name_mismatch')
+        .flatMap((f) => f.transactionIds),
+    );
+    const names = world.transactions.map((t) => t.merchantNameOnReceipt).filter(Boolean);
+    expect(names.length).toBeGreaterThan(world.transactions.length / 2);
+    for (const t of world.transactions) {
+      const registered = records.get(t.merchantNo)?.merchant.name;
+      if (planted.has(t.id) || !t.merchantNameOnReceipt || !registered) continue;
+      expect(receiptNameFits(t.merchantNameOnReceipt, registered), t.id).toBe(true);
+    }
+  });
+});

@@ -1,0 +1,227 @@
+/**
+ * The simulator end to end against a real server listening on a port: a world with every kind
+ * of injectable fault goes in through the HTTP API, each fault must be detected by its rule
+ * with no alarm elsewhere, and what the API then shows (terminals, authorize-check, incidents)
+ * is checked here on its own, not only through the simulator's report.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ADMIN_TOKEN, bearer, startTestApp, type TestApp } from './support/app.js';
+import { RULES } from '../src/core/screening/policy.js';
+import { formatReport } from '../src/sim/format-report.js';
+import { runSimulation, type SimulationReport } from '../src/sim/run-simulation.js';
+import { buildWorld, type World } from '../src/sim/world.js';
+import { seedDemoTransactions } from '../src/sim/demo-incidents.js';
+import { buildDemoPortfolio } from '../src/app/demo-portfolio.js';
+import { importPortfolio } from '../src/app/registry/import-portfolio.js';
+import { openTestDatabase, testContext } from './support/database.js';
+
+let t: TestApp;
+let baseUrl: string;
+let world: World;
+let report: SimulationReport;
+const admin = bearer(ADMIN_TOKEN);
+
+async function get<T>(url: string): Promise<T> {
+  const response = await t.app.inject({ method: 'GET', url, headers: admin });
+  expect(response.statusCode, url).toBe(200);
+  return response.json<T>();
+}
+
+async function transactionCount(): Promise<number> {
+  const { rows } = await t.tdb.db.query<{ n: number }>(
+    'SELECT count(*)::int AS n FROM transactions',
+  );
+  return rows[0]?.n ?? -1;
+}
+
+beforeAll(async () => {
+  t = await startTestApp();
+  await t.app.listen({ port: 0, host: '127.0.0.1' });
+  const address = t.app.server.address();
+  baseUrl = `http://127.0.0.1:${String(typeof address === 'object' && address ? address.port : 0)}`;
+  // The test clock stands still; the world ends there, so that nothing is in the future.
+  world = buildWorld({
+    seed: 7,
+    merchants: 60,
+    days: 2,
+    transactionsPerMerchantPerDay: 15,
+    today: t.ctx.now(),
+  });
+  report = await runSimulation({ baseUrl, token: ADMIN_TOKEN, world });
+});
+afterAll(async () => {
+  await t.close();
+});
+
+describe('simulate', () => {
+  it('takes the whole world: every record imported, every transaction accepted', () => {
+    expect(report.registry).toMatchObject({ imported: 60, alreadyPresent: 0, failed: [] });
+    expect(report.suspensions).toMatchObject({ requested: 1, suspended: 1 });
+    expect(report.ingest).toMatchObject({
+      sent: world.transactions.length,
+      accepted: world.transactions.length,
+      duplicate: 0,
+      rejected: 0,
+    });
+    expect(report.ingest.batches).toBe(Math.ceil(world.transactions.length / 1000));
+  });
+
+  it('detects every injectable fault with its own rule and raises nothing elsewhere', () => {
+    for (const rule of RULES) {
+      const r = report.rules[rule];
+      if (rule === 'post_change_spike') {
+        expect(r).toMatchObject({ injectable: false, injected: 0, falseAlarms: 0 });
+        continue;
+      }
+      expect(r.injected, rule).toBeGreaterThan(0);
+      expect({ rule, detected: r.detected, missed: r.missed, falseAlarms: r.falseAlarms }).toEqual({
+        rule,
+        detected: r.injected,
+        missed: 0,
+        falseAlarms: 0,
+      });
+    }
+    expect(report.faults.every((f) => f.detected && f.flagged === f.screened)).toBe(true);
+    expect(report.cleanMerchants).toBeGreaterThan(30);
+    expect(report.cleanMerchantsWithAlerts).toEqual([]);
+    expect(report.falseAlarms).toEqual([]);
+    expect(report.checks.problems).toEqual([]);
+    expect(report.passed).toBe(true);
+  });
+
+  it('measures containment for the rules that contain, and only for them', () => {
+    for (const rule of [
+      'terminal_merchant_mismatch',
+      'suspended_terminal_activity',
+      'account_name_mismatch',
+      'shared_account',
+    ] as const) {
+      expect(report.rules[rule].containedMedianMs, rule).toBeGreaterThan(0);
+      expect(report.rules[rule].containedMaxMs).toBeGreaterThanOrEqual(
+        report.rules[rule].containedMedianMs ?? Infinity,
+      );
+    }
+    for (const rule of [
+      'unknown_terminal',
+      'receipt_name_mismatch',
+      'firmware_outdated',
+    ] as const) {
+      expect(report.rules[rule].containedMedianMs, rule).toBeNull();
+    }
+    const text = formatReport(report);
+    expect(text).toContain('terminal_merchant_mismatch');
+    expect(text).toMatch(/post_change_spike\s+n\/a/);
+    expect(text).toContain('Result 结果: PASS');
+  });
+
+  it('leaves contained terminals suspended and refused by authorize-check', async () => {
+    const contained = report.faults.filter((f) => f.contained && f.terminalId);
+    expect(contained.length).toBeGreaterThanOrEqual(3);
+    for (const f of contained) {
+      const terminal = await get<{ status: string; merchantNo: string }>(
+        `/api/v1/terminals/${f.terminalId ?? ''}`,
+      );
+      expect(terminal.status, f.note).toBe('suspended');
+      const check = await t.app.inject({
+        method: 'POST',
+        url: '/api/v1/authorize-check',
+        headers: admin,
+        payload: { terminalId: f.terminalId, merchantNo: terminal.merchantNo },
+      });
+      expect(check.json(), f.note).toMatchObject({
+        allow: false,
+        reasons: expect.arrayContaining(['terminal_suspended']) as unknown,
+      });
+    }
+  });
+
+  it('opens one incident with settlement held per contained merchant, and none for the others', async () => {
+    const contained = new Set(
+      report.faults.filter((f) => f.contained).map((f) => f.ownerMerchantNo),
+    );
+    expect(contained.size).toBeGreaterThanOrEqual(5);
+    for (const merchantNo of contained) {
+      const list = await get<{
+        items: { status: string; containment: { settlementHeld: boolean } }[];
+      }>(`/api/v1/incidents?merchantNo=${merchantNo}`);
+      const open = list.items.filter((i) => !['resolved', 'closed'].includes(i.status));
+      expect(open, merchantNo).toHaveLength(1);
+      expect(open[0]?.containment.settlementHeld, merchantNo).toBe(true);
+    }
+    const { rows } = await t.tdb.db.query<{ merchant_no: string }>(
+      'SELECT merchant_no FROM incidents',
+    );
+    expect(rows.map((r) => r.merchant_no).filter((n) => !contained.has(n))).toEqual([]);
+  });
+
+  it('stores nothing twice when the same batches are sent again', async () => {
+    const before = await transactionCount();
+    expect(before).toBe(world.transactions.length);
+    const again = await runSimulation({ baseUrl, token: ADMIN_TOKEN, world });
+    expect(again.registry).toMatchObject({ imported: 0, alreadyPresent: 60, failed: [] });
+    expect(again.suspensions).toMatchObject({ suspended: 0, alreadySuspended: 1 });
+    expect(again.ingest).toMatchObject({
+      accepted: 0,
+      duplicate: world.transactions.length,
+      rejected: 0,
+    });
+    expect(await transactionCount()).toBe(before);
+    // The answers to duplicates carry the first decisions, so the score is the same.
+    expect(again.totals).toMatchObject({
+      injected: report.totals.injected,
+      detected: report.totals.detected,
+      falseAlarms: 0,
+    });
+    expect(again.passed).toBe(true);
+  });
+});
+
+describe('demo traffic', () => {
+  it('brings alerts, incidents and a suspended terminal to a fresh demo, once', async () => {
+    const tdb = await openTestDatabase();
+    try {
+      const { ctx } = testContext(tdb.db);
+      const records = buildDemoPortfolio({ seed: 20_260_301, size: 80, today: ctx.now() });
+      expect(await importPortfolio(ctx, null, records, { actor: 'demo' })).toMatchObject({
+        imported: 80,
+        failed: [],
+      });
+      const summary = await seedDemoTransactions(ctx);
+      expect(summary).toMatchObject({ skipped: false, rejected: 0, duplicate: 0 });
+      expect(summary.sent).toBe(summary.accepted);
+      expect(summary.sent + summary.refusedAtSwitch).toBe(summary.generated);
+      expect(summary.generated).toBeGreaterThan(300);
+      expect(summary.generated).toBeLessThan(5000);
+      expect(Object.keys(summary.alerts).sort()).toEqual([
+        'account_name_mismatch',
+        'account_not_active',
+        'receipt_name_mismatch',
+        'shared_account',
+        'terminal_merchant_mismatch',
+        'unknown_terminal',
+      ]);
+      const incidents = await tdb.db.query<{ title: { en: string } }>(
+        "SELECT title FROM incidents WHERE status = 'open'",
+      );
+      const titles = incidents.rows.map((r) => r.title.en.replace(/: merchant \d+$/, ''));
+      expect(new Set(titles)).toEqual(
+        new Set([
+          'Terminal used under another merchant',
+          'Settlement account holder does not match',
+          'Settlement account shared by unrelated merchants',
+        ]),
+      );
+      const held = await tdb.db.query<{ n: number }>(
+        'SELECT count(*)::int AS n FROM settlement_holds WHERE released_at IS NULL',
+      );
+      expect(held.rows[0]?.n).toBe(incidents.rows.length);
+      const suspended = await tdb.db.query<{ n: number }>(
+        "SELECT count(*)::int AS n FROM terminals WHERE valid_to IS NULL AND status = 'suspended'",
+      );
+      expect(suspended.rows[0]?.n).toBeGreaterThanOrEqual(incidents.rows.length);
+      expect(await seedDemoTransactions(ctx)).toMatchObject({ skipped: true, sent: 0 });
+    } finally {
+      await tdb.close();
+    }
+  });
+});
