@@ -18,6 +18,7 @@ import { projectPath } from './project-root.js';
 import { RegistryIndex } from './app/screening/registry-index.js';
 import { DEFAULT_POLICY, type ScreeningPolicy } from './core/screening/policy.js';
 import { startIso8583Listener, type Iso8583Listener } from './ingest/iso8583-listener.js';
+import { startJetStreamConsumer } from './ingest/jetstream.js';
 
 export interface BootOptions {
   port: number;
@@ -39,6 +40,8 @@ export interface BootOptions {
   /** Listen for mirrored ISO 8583 traffic on this TCP port. */
   iso8583Port?: number | null;
   iso8583Encoding?: 'bcd' | 'ascii';
+  /** Consume the JetStream transaction stream of this NATS server. */
+  natsUrl?: string | null;
 }
 
 export interface Running {
@@ -136,6 +139,13 @@ export async function boot(options: BootOptions): Promise<Running> {
             policy: options.policy ?? DEFAULT_POLICY,
             log: app.log,
           });
+    const stream = options.natsUrl
+      ? await startJetStreamConsumer(ctx, {
+          url: options.natsUrl,
+          policy: options.policy ?? DEFAULT_POLICY,
+          log: app.log,
+        })
+      : null;
     const address = app.server.address();
     const port = typeof address === 'object' && address ? address.port : options.port;
     const shownHost = options.host === '0.0.0.0' ? '127.0.0.1' : options.host;
@@ -145,6 +155,7 @@ export async function boot(options: BootOptions): Promise<Running> {
       app,
       ctx,
       async close() {
+        await stream?.stop();
         await iso8583?.stop();
         await app.close();
         await index.stop();
