@@ -19,6 +19,7 @@ import { RegistryIndex } from './app/screening/registry-index.js';
 import { DEFAULT_POLICY, type ScreeningPolicy } from './core/screening/policy.js';
 import { startIso8583Listener, type Iso8583Listener } from './ingest/iso8583-listener.js';
 import { startJetStreamConsumer } from './ingest/jetstream.js';
+import { seedDemoTransactions } from './sim/demo-incidents.js';
 
 export interface BootOptions {
   port: number;
@@ -118,8 +119,9 @@ export async function boot(options: BootOptions): Promise<Running> {
       version: packageVersion(),
       policy: options.policy ?? DEFAULT_POLICY,
     });
+    let demoLoaded = false;
     if (!options.databaseUrl && options.dataDir) {
-      await firstStart(ctx, app, { demo: options.demo, dataDir: options.dataDir });
+      demoLoaded = await firstStart(ctx, app, { demo: options.demo, dataDir: options.dataDir });
     }
     // The index is built after the demo so that it holds it; from here on it follows every
     // registry change announced by any instance.
@@ -128,6 +130,12 @@ export async function boot(options: BootOptions): Promise<Running> {
       app.log.error({ err: error }, 'registry index refresh failed'),
     );
     app.log.info(index.size, 'Registry index loaded');
+    if (demoLoaded) {
+      // A couple of days of traffic over the demo, faults included, so that the console
+      // shows real alerts and incidents from the first start.
+      const traffic = await seedDemoTransactions(ctx, { policy: options.policy ?? DEFAULT_POLICY });
+      app.log.info(traffic, 'Screened the demo traffic');
+    }
     await app.listen({ port: options.port, host: options.host });
     const iso8583 =
       options.iso8583Port === undefined || options.iso8583Port === null
@@ -176,11 +184,13 @@ async function firstStart(
   ctx: AppContext,
   app: FastifyInstance,
   options: { demo: boolean; dataDir: string },
-): Promise<void> {
+): Promise<boolean> {
   const decided = await ctx.db.query("SELECT 1 FROM settings WHERE key = 'demo'");
+  let loaded = false;
   if (decided.rowCount === 0) {
     const empty = (await ctx.db.query('SELECT 1 FROM merchants LIMIT 1')).rowCount === 0;
     const load = options.demo && empty;
+    loaded = load;
     if (load) {
       const result = await loadDemoPortfolio(ctx);
       app.log.info(
@@ -201,4 +211,5 @@ async function firstStart(
         `(kept in ${file}; change it in the console under 修改密码 and delete the file).\n`,
     );
   }
+  return loaded;
 }

@@ -5,6 +5,7 @@
  *   import FILE [--format ndjson|csv]
  *   audit verify
  *   ingest FILE [--format ndjson|iso8583] [--encoding bcd|ascii]
+ *   simulate [--url URL --token TOKEN] [--seed N] [--merchants N] [--days N] [--json]
  * It opens the same database as the server. The embedded database can be open in one process
  * at a time: stop the server first, or use the HTTP API while it runs.
  */
@@ -21,6 +22,7 @@ import { importPortfolio, IMPORT_BATCH_MAX } from '../app/registry/import-portfo
 import { DomainError } from '../core/errors.js';
 import { ROLES, type Role } from '../core/roles.js';
 import { PROJECT_ROOT } from '../project-root.js';
+import { simulateCommand } from '../sim/cli.js';
 import { readPortfolioFile } from '../ingest/portfolio-file.js';
 
 const USAGE = `Usage: settleguard <command>
@@ -34,6 +36,9 @@ const USAGE = `Usage: settleguard <command>
   ingest FILE [--format ndjson|iso8583] [--encoding bcd|ascii]
       Screens and stores a file of transactions (NDJSON, or ISO 8583 frames with a 2-byte
       length prefix), streamed in batches of 1,000, with a progress line and a summary.
+  simulate [--url URL --token TOKEN] [--seed N] [--merchants N] [--days N] [--json]
+      Builds a world with labelled faults of every kind, sends it through the API (of URL, or
+      of a temporary server) and reports per rule: injected, detected, missed, false alarms.
 `;
 
 async function withContext<T>(
@@ -229,6 +234,9 @@ async function run(argv: string[]): Promise<number> {
   if (command === 'import' && sub) return importFile([sub, ...rest]);
   if (command === 'audit' && sub === 'verify') return auditVerify();
   if (command === 'ingest' && sub) return ingestFile([sub, ...rest]);
+  if (command === 'simulate') {
+    return simulateCommand(argv.slice(1), { stdout: process.stdout, stderr: process.stderr });
+  }
   process.stderr.write(USAGE);
   return 2;
 }

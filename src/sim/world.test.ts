@@ -2,9 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { prepareRecord } from '../app/registry/import-portfolio.js';
 import { lookupBin } from '../core/bins/bins.js';
 import { isLuhnValid } from '../core/identifiers/index.js';
-import { checkAccountHolder } from '../core/name-match/index.js';
 import { DEFAULT_POLICY, RULES } from '../core/screening/policy.js';
-import { receiptNameFits } from '../core/screening/rules.js';
 import { isBelow } from '../core/screening/versions.js';
 import { validateTransaction } from '../core/transaction-validation.js';
 import { buildWorld, type WorldOptions } from './world.js';
@@ -23,6 +21,7 @@ const terminalOwner = new Map(
   world.registry.flatMap((r) => (r.terminals ?? []).map((t) => [t.terminalId, r] as const)),
 );
 const byId = new Map(world.transactions.map((t) => [t.id, t]));
+const registeredNames = new Set(world.registry.map((r) => r.merchant.name));
 
 describe('buildWorld', () => {
   it('is deterministic from its options, and another seed gives another world', () => {
@@ -98,26 +97,18 @@ describe('buildWorld', () => {
           break;
         case 'receipt_name_mismatch':
           for (const t of txs) {
-            expect(
-              receiptNameFits(t?.merchantNameOnReceipt ?? '', record?.merchant.name ?? ''),
-            ).toBe(false);
+            // Another shop's name, as registered.
+            const printed = t?.merchantNameOnReceipt ?? '';
+            expect(registeredNames.has(printed) && printed !== record?.merchant.name).toBe(true);
           }
           break;
         case 'account_not_active':
           expect(account?.status).toBe('pending_verification');
           break;
         case 'account_name_mismatch':
-          expect(
-            record &&
-              account &&
-              checkAccountHolder({
-                merchantType: record.merchant.type,
-                merchantName: record.merchant.name,
-                legalPersonName: record.merchant.legalPerson.name,
-                accountType: account.accountType,
-                accountName: account.accountName,
-              }).result,
-          ).toBe('no_match');
+          expect([record?.merchant.name, record?.merchant.legalPerson.name]).not.toContain(
+            account?.accountName,
+          );
           break;
         case 'shared_account':
           for (const n of f.relatedMerchantNos) {
@@ -164,18 +155,19 @@ describe('buildWorld', () => {
     expect([...kinds].some((k) => k.startsWith('refund') || k.startsWith('reversal'))).toBe(true);
   });
 
-  it('prints the registered name, or none, on every receipt but the planted ones', () => {
+  it('prints the registered name, cut short or not, or none, on every receipt but the planted ones', () => {
     const planted = new Set(
       world.faults
         .filter((f) => f.kind === 'receipt_name_mismatch')
         .flatMap((f) => f.transactionIds),
     );
-    const names = world.transactions.map((t) => t.merchantNameOnReceipt).filter(Boolean);
-    expect(names.length).toBeGreaterThan(world.transactions.length / 2);
+    const printed = world.transactions.map((t) => t.merchantNameOnReceipt).filter(Boolean);
+    expect(printed.length).toBeGreaterThan(world.transactions.length / 2);
     for (const t of world.transactions) {
       const registered = records.get(t.merchantNo)?.merchant.name;
       if (planted.has(t.id) || !t.merchantNameOnReceipt || !registered) continue;
-      expect(receiptNameFits(t.merchantNameOnReceipt, registered), t.id).toBe(true);
+      // The whole name, or as much of it as a receipt holds.
+      expect(registered.startsWith(t.merchantNameOnReceipt), t.id).toBe(true);
     }
   });
 });

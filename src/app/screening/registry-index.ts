@@ -90,6 +90,8 @@ export class RegistryIndex implements RegistryView {
   /** account fingerprint → merchant number → legal person fingerprint */
   #byAccount = new Map<string, Map<string, string>>();
   #stopListening: (() => Promise<void>) | null = null;
+  #following = false;
+  #refreshing = new Set<Promise<void>>();
 
   get size(): { terminals: number; merchants: number } {
     return { terminals: this.#terminals.size, merchants: this.#merchants.size };
@@ -153,7 +155,9 @@ export class RegistryIndex implements RegistryView {
 
   /** Follows registry changes announced by any instance. */
   async follow(db: Database, onError: (error: unknown) => void): Promise<void> {
+    this.#following = true;
     this.#stopListening = await db.listen(REGISTRY_CHANNEL, (payload) => {
+      if (!this.#following) return;
       let change: RegistryChange;
       try {
         change = JSON.parse(payload) as RegistryChange;
@@ -161,13 +165,18 @@ export class RegistryIndex implements RegistryView {
         onError(error);
         return;
       }
-      this.refresh(db, change).catch(onError);
+      const refreshing = this.refresh(db, change).catch(onError);
+      this.#refreshing.add(refreshing);
+      void refreshing.finally(() => this.#refreshing.delete(refreshing));
     });
   }
 
+  /** Stops following; refreshes already under way finish before it resolves. */
   async stop(): Promise<void> {
+    this.#following = false;
     await this.#stopListening?.();
     this.#stopListening = null;
+    await Promise.all(this.#refreshing);
   }
 
   #putMerchant(merchant: IndexedMerchant): void {

@@ -207,6 +207,10 @@ describe('screenTransaction', () => {
       'receipt_name_mismatch',
     ]);
     expect(receiptNameFits('上海浦東發展餐飲有限公司', '上海浦东发展餐饮有限公司')).toBe(true);
+    // A neighbouring shop one surname away is another shop, not a typo.
+    expect(receiptNameFits('北京市西城区宋记大药房', '北京市西城区丁记大药房')).toBe(false);
+    expect(receiptNameFits('王杰（小微商户）', '黄杰（小微商户）')).toBe(false);
+    expect(receiptNameFits('上海浦东发展餐饮有限责任公司', '上海浦东发展餐饮有限公司')).toBe(true);
   });
 
   it('flags a volume spike within days of an account change, not before the window or below the floor', () => {
