@@ -91,7 +91,9 @@ describe('kill -9 during ingest', () => {
 
     const acknowledged: number[] = [];
     const sent: number[] = [];
+    const failures: string[] = [];
     let next = 0;
+    let running = 2;
     // Two senders keep batches in flight; the kill lands while some are being committed.
     const sender = async () => {
       for (;;) {
@@ -103,16 +105,26 @@ describe('kill -9 during ingest', () => {
             headers,
             body: JSON.stringify({ transactions: batch(n) }),
           });
-          if (response.status !== 200) return;
+          if (response.status !== 200) {
+            failures.push(`batch ${n}: HTTP ${response.status} ${await response.text()}`);
+            running -= 1;
+            return;
+          }
           const body = (await response.json()) as { results: { outcome: string }[] };
           if (body.results.every((r) => r.outcome === 'accepted')) acknowledged.push(n);
-        } catch {
+          else failures.push(`batch ${n}: not all accepted`);
+        } catch (error) {
+          failures.push(`batch ${n}: ${String(error)}`);
+          running -= 1;
           return;
         }
       }
     };
     const senders = [sender(), sender()];
-    while (acknowledged.length < 6) await new Promise((resolve) => setTimeout(resolve, 10));
+    while (acknowledged.length < 6 && running > 0) {
+      await new Promise((resolve) => setTimeout(resolve, 10));
+    }
+    expect(failures).toEqual([]);
     first.child.kill('SIGKILL');
     await Promise.all(senders);
     await new Promise((resolve) => first.child.once('exit', resolve));
