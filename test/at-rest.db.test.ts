@@ -137,6 +137,43 @@ describe('numbers in the log', () => {
         payload: `{"records":[{"accountNumber":"${IDS.cardIcbc}"`,
       });
       await app.inject({ method: 'GET', url: '/api/v1/merchants/400000000000002', headers });
+      // Card numbers arriving with transactions, accepted and refused, reach no log line.
+      await app.inject({
+        method: 'POST',
+        url: '/api/v1/transactions',
+        headers,
+        payload: {
+          transactions: [
+            {
+              id: 'log-1',
+              terminalId: 'C0000001',
+              merchantNo: '400000000000001',
+              type: 'purchase',
+              amountFen: 100,
+              occurredAt: '2026-11-25T10:00:00Z',
+              pan: IDS.cardCcb,
+            },
+            {
+              id: 'log-2',
+              terminalId: 'C0000001',
+              merchantNo: '400000000000001',
+              type: 'purchase',
+              amountFen: -1,
+              occurredAt: '2026-11-25T10:00:00Z',
+              pan: IDS.cardAbc,
+            },
+            {
+              id: 'log-3',
+              terminalId: 'C0000001',
+              merchantNo: '400000000000002',
+              type: 'purchase',
+              amountFen: 100,
+              occurredAt: '2026-11-25T10:00:00Z',
+              pan: `${IDS.cardAbc}12345`,
+            },
+          ],
+        },
+      });
     } finally {
       await app.close();
       await tdb.close();
@@ -144,6 +181,7 @@ describe('numbers in the log', () => {
     const log = lines.join('');
     expect(log).toContain('/api/v1/import');
     expect(log).not.toContain('log-test-admin-token-123');
-    for (const secret of SECRETS) expect(log).not.toContain(secret);
+    for (const secret of [...SECRETS, IDS.cardCcb, IDS.cardAbc]) expect(log).not.toContain(secret);
+    expect(log).toContain('/api/v1/transactions');
   });
 });
