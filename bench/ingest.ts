@@ -1,0 +1,429 @@
+/**
+ * Targets 2 and 4: HTTP batch ingest with screening and commit.
+ *
+ * The real server is started in this process with `boot` (on a fresh schema of the PostgreSQL
+ * server, or on embedded PGlite in memory), a registry is written set-based and loaded into
+ * the index, and a second process (client.ts) POSTs batches of 1,000 transactions with unique
+ * ids, a few requests in flight on keep-alive connections. After a warm-up (whose rows are
+ * then truncated) a fixed count is timed from the first request to the last answer.
+ *
+ * Baselines, same rows into the same table (truncated first, indexes in place):
+ * - PostgreSQL: `COPY transactions FROM STDIN` through psql's `\copy` of a CSV that psql
+ *   itself wrote from the table after the HTTP run;
+ * - PGlite (no COPY from a client here): multi-row `INSERT … SELECT FROM
+ *   jsonb_populate_recordset(…)`, 10,000 rows a statement, on one connection.
+ */
+import { spawn } from 'node:child_process';
+import crypto from 'node:crypto';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import type { Running } from '../src/boot.js';
+import type { Queryable } from '../src/storage/database.js';
+import {
+  createSchema,
+  log,
+  serverUrl,
+  serverWithRegistry,
+  sketchOf,
+  startClient,
+  type ClientHandle,
+  type IngestRunResult,
+  type ResultRow,
+  withCpu,
+} from './support.js';
+
+export const INGEST_TARGET_PER_S = 30_000;
+export const INGEST_COPY_RATIO_TARGET = 1 / 3;
+
+export interface IngestOptions {
+  merchants: number;
+  terminals: number;
+  /** Timed transactions. */
+  transactions: number;
+  warmup: number;
+  batchSize: number;
+  /** Requests in flight. */
+  concurrency: number;
+  faultShare: number;
+  /** Misbehaving terminals the faults come from. */
+  faultPool: number;
+  /** Plant faults in the registry too (unverified accounts, shared accounts, …). */
+  registryFaults: boolean;
+}
+
+/** The target's measure: every transaction screened and committed, none faulty. */
+export const INGEST_DEFAULTS: IngestOptions = {
+  merchants: 10_000,
+  terminals: 20_000,
+  transactions: 200_000,
+  warmup: 20_000,
+  batchSize: 1000,
+  concurrency: 2,
+  faultShare: 0,
+  faultPool: 25,
+  registryFaults: false,
+};
+
+/** A second, smaller run with faults: alerts, incidents and containment in the same commit. */
+export const FAULTY_DEFAULTS: Partial<IngestOptions> = {
+  transactions: 40_000,
+  warmup: 10_000,
+  faultShare: 0.02,
+  registryFaults: true,
+};
+
+export const PGLITE_DEFAULTS: IngestOptions = {
+  ...INGEST_DEFAULTS,
+  transactions: 30_000,
+  warmup: 5_000,
+};
+
+const fmt = (n: number) => Math.round(n).toLocaleString('en-US');
+
+/** Deadlocks detected so far in the whole database (other schemas included). */
+async function deadlocks(q: Queryable): Promise<number> {
+  const { rows } = await q.query<{ n: number }>(
+    'SELECT deadlocks::int AS n FROM pg_stat_database WHERE datname = current_database()',
+  );
+  return rows[0]?.n ?? 0;
+}
+
+async function countRows(q: Queryable): Promise<number> {
+  const { rows } = await q.query<{ n: number }>('SELECT count(*)::int AS n FROM transactions');
+  return rows[0]?.n ?? 0;
+}
+
+/** Warm-up, truncate, timed run; checks that every timed transaction was stored. */
+async function httpIngest(
+  client: ClientHandle,
+  running: Running,
+  token: string,
+  sketch: ReturnType<typeof sketchOf>,
+  options: IngestOptions,
+  label: string,
+): Promise<IngestRunResult & { serverCpuMs: number }> {
+  const prepared = await client.call<{ timedBatches: number; bytes: number }>({
+    cmd: 'prepare-ingest',
+    sketch,
+    seed: 303,
+    idPrefix: `b${crypto.randomBytes(4).toString('hex')}`,
+    batchSize: options.batchSize,
+    warmupBatches: Math.ceil(options.warmup / options.batchSize),
+    timedBatches: Math.ceil(options.transactions / options.batchSize),
+    faultShare: options.faultShare,
+    faultPool: options.faultPool,
+  });
+  log(
+    `${label}: ${String(prepared.timedBatches)} batches ready in the client ` +
+      `(${fmt(prepared.bytes / 1e6)} MB of JSON); warming up`,
+  );
+  const warm = await client.call<IngestRunResult>({
+    cmd: 'run-ingest',
+    url: running.url,
+    token,
+    phase: 'warmup',
+    concurrency: options.concurrency,
+  });
+  if (warm.httpErrors > 0) throw new Error(`warm-up failed: ${warm.firstError ?? ''}`);
+  await running.ctx.db.query('TRUNCATE transactions');
+  if (running.ctx.db.kind === 'postgres') await running.ctx.db.query('CHECKPOINT');
+  log(`${label}: timed run of ${fmt(options.transactions)} transactions`);
+  const { cpuMs: serverCpuMs, value: run } = await withCpu(() =>
+    client.call<IngestRunResult>({
+      cmd: 'run-ingest',
+      url: running.url,
+      token,
+      phase: 'timed',
+      concurrency: options.concurrency,
+    }),
+  );
+  if (run.httpErrors > 0) throw new Error(`ingest failed: ${run.firstError ?? ''}`);
+  const stored = await countRows(running.ctx.db);
+  if (stored !== (run.outcomes.accepted ?? 0)) {
+    throw new Error(`${String(stored)} rows stored for ${String(run.outcomes.accepted)} accepted`);
+  }
+  return { ...run, serverCpuMs };
+}
+
+function psql(args: string[]): Promise<{ stdout: string; ms: number }> {
+  return new Promise((resolve, reject) => {
+    const start = performance.now();
+    const child = spawn('psql', ['-X', '-q', '-v', 'ON_ERROR_STOP=1', serverUrl(), ...args], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString('utf8')));
+    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString('utf8')));
+    child.on('error', reject);
+    child.on('exit', (code) => {
+      const ms = performance.now() - start;
+      if (code === 0) resolve({ stdout, ms });
+      else reject(new Error(`psql exited with ${String(code)}: ${stderr.trim()}`));
+    });
+  });
+}
+
+/**
+ * The same rows through COPY: psql writes the table to a CSV (masked card numbers and tokens
+ * only, as stored), the table is truncated, and psql copies the file back in, timed.
+ */
+async function copyBaseline(running: Running, schema: string, rows: number) {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'sg-bench-'));
+  const file = path.join(dir, 'transactions.csv');
+  try {
+    await psql(['-c', `\\copy ${schema}.transactions TO '${file}' WITH (FORMAT csv)`]);
+    const bytes = fs.statSync(file).size;
+    await running.ctx.db.query('TRUNCATE transactions');
+    await running.ctx.db.query('CHECKPOINT');
+    const { stdout, ms } = await psql([
+      '-c',
+      '\\timing on',
+      '-c',
+      `\\copy ${schema}.transactions FROM '${file}' WITH (FORMAT csv)`,
+    ]);
+    // psql's own timing of the COPY; the wall time of the psql process as a fallback.
+    const timing = /Time: ([\d.]+) ms/.exec(stdout);
+    const copyMs = timing?.[1] ? Number(timing[1]) : ms;
+    const stored = await countRows(running.ctx.db);
+    if (stored !== rows) throw new Error(`COPY stored ${String(stored)} of ${String(rows)} rows`);
+    return { ms: copyMs, wallMs: ms, bytes };
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+const BULK_ROWS = 10_000;
+
+/** The same rows through multi-row INSERTs of 10,000 (JSON in, one statement per chunk). */
+async function bulkInsertBaseline(running: Running, rows: number) {
+  const db = running.ctx.db;
+  const { rows: exported } = await db.query<{ j: string }>(
+    'SELECT row_to_json(t)::text AS j FROM transactions t',
+  );
+  const chunks: string[] = [];
+  for (let i = 0; i < exported.length; i += BULK_ROWS) {
+    chunks.push(
+      `[${exported
+        .slice(i, i + BULK_ROWS)
+        .map((r) => r.j)
+        .join(',')}]`,
+    );
+  }
+  await db.query('TRUNCATE transactions');
+  if (db.kind === 'postgres') await db.query('CHECKPOINT');
+  const start = performance.now();
+  for (const chunk of chunks) {
+    await db.query(
+      'INSERT INTO transactions SELECT * FROM jsonb_populate_recordset(NULL::transactions, $1::jsonb)',
+      [chunk],
+    );
+  }
+  const ms = performance.now() - start;
+  const stored = await countRows(db);
+  if (stored !== rows) throw new Error(`bulk INSERT stored ${String(stored)} of ${String(rows)}`);
+  return { ms };
+}
+
+function describe(
+  run: IngestRunResult & { serverCpuMs: number },
+  options: IngestOptions,
+  engine: 'pglite' | 'postgres',
+): string {
+  const outcomes = Object.entries(run.outcomes)
+    .map(([k, v]) => `${k} ${fmt(v)}`)
+    .join(', ');
+  const decisions = Object.entries(run.decisions)
+    .map(([k, v]) => `${k} ${fmt(v)}`)
+    .join(', ');
+  return (
+    `${fmt(run.transactions)} transactions in ${String(run.batches)} POSTs of ${String(options.batchSize)}, ` +
+    `${String(options.concurrency)} in flight, ${fmt(run.elapsedMs)} ms; outcomes: ${outcomes}; ` +
+    `decisions: ${decisions}; server process CPU ${fmt((run.serverCpuMs * 1000) / run.transactions)} µs a transaction ` +
+    `(${engine === 'pglite' ? 'PGlite included: it runs in this process' : "HTTP, validation, tokenising, screening, driver; PostgreSQL's own work not included"}); request p50 ${fmt(run.requestMs.p50)} ms, p99 ${fmt(run.requestMs.p99)} ms; ` +
+    `client process ${fmt((run.clientCpuMs / run.elapsedMs) * 100)}% of a core` +
+    (run.resent > 0
+      ? `; ${String(run.resent)} POST(s) answered 5xx and sent again (first: ${run.firstResendCause ?? '?'})`
+      : '')
+  );
+}
+
+interface PostgresIngest {
+  options: IngestOptions;
+  run: IngestRunResult & { serverCpuMs: number };
+  rate: number;
+  copy: { ms: number; wallMs: number; bytes: number; rate: number };
+  bulkRate: number | null;
+  /** Deadlocks PostgreSQL detected in the database during warm-up and timed run. */
+  deadlocksDuring: number;
+}
+
+/** One measurement on a fresh schema: boot, seed, warm up, time, then the COPY baseline. */
+async function measurePostgres(options: IngestOptions, label: string): Promise<PostgresIngest> {
+  const schema = await createSchema('bench_ingest');
+  let running: Running | null = null;
+  let client: ClientHandle | null = null;
+  try {
+    const server = await serverWithRegistry(schema.url, options, 404);
+    running = server.running;
+    const { rows: where } = await running.ctx.db.query<{ s: string }>(
+      'SELECT current_schema() AS s',
+    );
+    if (where[0]?.s !== schema.schema) {
+      throw new Error(`the server works in ${where[0]?.s ?? '?'}, not in ${schema.schema}`);
+    }
+    client = startClient();
+    const deadlocksBefore = await deadlocks(running.ctx.db);
+    const run = await httpIngest(
+      client,
+      running,
+      server.token,
+      sketchOf(server.registry),
+      options,
+      label,
+    );
+    await client.close();
+    client = null;
+    // The statistics reach pg_stat_database within a second or so.
+    await new Promise((resolve) => setTimeout(resolve, 1500));
+    const deadlocksDuring = (await deadlocks(running.ctx.db)) - deadlocksBefore;
+    const accepted = run.outcomes.accepted ?? 0;
+    const rate = (accepted / run.elapsedMs) * 1000;
+    log(`${label}: ${fmt(rate)} tx/s; COPY baseline`);
+    const copy = await copyBaseline(running, schema.schema, accepted);
+    const copyRate = (accepted / copy.ms) * 1000;
+    log(`${label}: COPY ${fmt(copyRate)} rows/s`);
+    let bulkRate: number | null = null;
+    if (options.faultShare === 0) {
+      const bulk = await bulkInsertBaseline(running, accepted);
+      bulkRate = (accepted / bulk.ms) * 1000;
+    }
+    return { options, run, rate, copy: { ...copy, rate: copyRate }, bulkRate, deadlocksDuring };
+  } finally {
+    await client?.close();
+    await running?.close();
+    await schema.drop();
+  }
+}
+
+function trafficLabel(options: IngestOptions): string {
+  return options.faultShare === 0 && !options.registryFaults
+    ? 'clean traffic, clean registry'
+    : `${String(options.faultShare * 100)}% faulty traffic${options.registryFaults ? ', registry with faults' : ''}`;
+}
+
+function postgresNotes(m: PostgresIngest): string[] {
+  const { options, run, copy } = m;
+  return [
+    describe(run, options, 'postgres') +
+      (m.deadlocksDuring > 0
+        ? `; PostgreSQL reported ${String(m.deadlocksDuring)} deadlock(s) in the database during warm-up and run`
+        : ''),
+    `COPY of the same ${fmt(run.outcomes.accepted ?? 0)} rows (${fmt(copy.bytes / 1e6)} MB CSV) into the same ` +
+      `table: ${fmt(copy.ms)} ms by psql's \\timing (${fmt(copy.wallMs)} ms with psql's start)` +
+      (m.bulkRate === null
+        ? ''
+        : `; multi-row INSERT of 10,000 rows a statement: ${fmt(m.bulkRate)} rows/s`),
+    `registry ${fmt(options.merchants)} merchants / ${fmt(options.terminals)} terminals; ${trafficLabel(options)}` +
+      (options.faultShare > 0
+        ? ` (faults from ${String(options.faultPool)} culprits per kind: alerts, incidents, containment)`
+        : ''),
+  ];
+}
+
+export async function runIngestPostgres(
+  partial: Partial<IngestOptions> = {},
+  faulty: Partial<IngestOptions> | null = FAULTY_DEFAULTS,
+): Promise<ResultRow[]> {
+  const clean = await measurePostgres({ ...INGEST_DEFAULTS, ...partial }, 'ingest (PostgreSQL)');
+  const ratio = clean.rate / clean.copy.rate;
+  const rows: ResultRow[] = [
+    {
+      id: '2',
+      measure: 'HTTP batch ingest → PostgreSQL (screen + commit)',
+      value: clean.rate,
+      unit: 'tx/s',
+      target: { op: '>=', value: INGEST_TARGET_PER_S },
+      baselineLabel: 'COPY of the same rows',
+      baseline: clean.copy.rate,
+      ratio,
+      notes: postgresNotes(clean),
+    },
+    {
+      id: '2',
+      measure: 'HTTP batch ingest rate / COPY rate',
+      value: ratio,
+      unit: '×',
+      target: { op: '>=', value: INGEST_COPY_RATIO_TARGET },
+      baselineLabel: '',
+      baseline: null,
+      ratio: null,
+      notes: [],
+    },
+  ];
+  if (faulty) {
+    const options = { ...INGEST_DEFAULTS, ...partial, ...faulty };
+    const m = await measurePostgres(options, 'ingest with faults (PostgreSQL)');
+    rows.push({
+      id: '2',
+      measure: `  same, ${trafficLabel(options)}`,
+      value: m.rate,
+      unit: 'tx/s',
+      target: { op: '>=', value: INGEST_TARGET_PER_S },
+      baselineLabel: 'COPY of the same rows',
+      baseline: m.copy.rate,
+      ratio: m.rate / m.copy.rate,
+      notes: postgresNotes(m),
+    });
+  }
+  return rows;
+}
+
+export async function runIngestPglite(partial: Partial<IngestOptions> = {}): Promise<ResultRow[]> {
+  const options = { ...PGLITE_DEFAULTS, ...partial };
+  let running: Running | null = null;
+  let client: ClientHandle | null = null;
+  try {
+    const server = await serverWithRegistry(null, options, 505);
+    running = server.running;
+    client = startClient();
+    const run = await httpIngest(
+      client,
+      running,
+      server.token,
+      sketchOf(server.registry),
+      options,
+      'ingest (PGlite)',
+    );
+    await client.close();
+    client = null;
+    const accepted = run.outcomes.accepted ?? 0;
+    const rate = (accepted / run.elapsedMs) * 1000;
+    log(`ingest (PGlite): ${fmt(rate)} tx/s; bulk INSERT baseline`);
+    const bulk = await bulkInsertBaseline(running, accepted);
+    const bulkRate = (accepted / bulk.ms) * 1000;
+    return [
+      {
+        id: '4',
+        measure: 'HTTP batch ingest → PGlite in memory (screen + commit)',
+        value: rate,
+        unit: 'tx/s',
+        target: null,
+        baselineLabel: 'bulk INSERT of the same rows',
+        baseline: bulkRate,
+        ratio: rate / bulkRate,
+        notes: [
+          describe(run, options, 'pglite'),
+          `registry ${fmt(options.merchants)} merchants / ${fmt(options.terminals)} terminals; ${trafficLabel(options)}`,
+          'PGlite runs inside the server process (one thread for HTTP, screening and the database), ' +
+            'in memory, so no fsync. Baseline: INSERT … SELECT FROM jsonb_populate_recordset, 10,000 rows a statement ' +
+            '(PGlite takes no COPY from a client here)',
+        ],
+      },
+    ];
+  } finally {
+    await client?.close();
+    await running?.close();
+  }
+}
