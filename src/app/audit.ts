@@ -23,6 +23,15 @@ export interface AuditEvent {
   after?: unknown;
 }
 
+/**
+ * Takes the audit chain's lock for the rest of the transaction. Every transaction that will
+ * audit AND lock other rows (terminals, incidents) takes it first, so that all of them lock in
+ * one order and cannot deadlock one another.
+ */
+export async function lockAuditChain(tx: Queryable): Promise<void> {
+  await tx.query('SELECT 1 FROM audit_head WHERE id = 1 FOR UPDATE');
+}
+
 export async function recordAudit(tx: Queryable, event: AuditEvent, at: Date): Promise<number> {
   const head = await tx.query<{ last_seq: number; last_hash: string }>(
     'SELECT last_seq, last_hash FROM audit_head WHERE id = 1 FOR UPDATE',

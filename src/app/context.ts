@@ -7,6 +7,7 @@ import type { Database, Queryable } from '../storage/database.js';
 import type { Vault } from './vault.js';
 import type { RegistryIndex, RegistryChange } from './screening/registry-index.js';
 import { announceRegistryChange } from './screening/registry-index.js';
+import { lockAuditChain } from './audit.js';
 import { DomainError } from '../core/errors.js';
 import { roleAllows, scopeAllows, type Permission, type Principal } from '../core/roles.js';
 
@@ -46,6 +47,7 @@ export async function changeRegistry<T>(
   const merchants = new Set<string>();
   const terminals = new Set<string>();
   const result = await ctx.db.transaction(async (tx) => {
+    await lockAuditChain(tx);
     const value = await work(tx, (change) => {
       for (const m of change.merchants ?? []) merchants.add(m);
       for (const t of change.terminals ?? []) terminals.add(t);

@@ -8,7 +8,6 @@
 import crypto from 'node:crypto';
 import type { AppContext } from '../context.js';
 import { authorise } from '../context.js';
-import { canonicalJson } from '../../core/audit-chain.js';
 import { DomainError, type ErrorCode } from '../../core/errors.js';
 import type { Principal } from '../../core/roles.js';
 import { type ScreeningPolicy } from '../../core/screening/policy.js';
@@ -31,6 +30,7 @@ import {
 } from '../../storage/transaction-repository.js';
 import { announceRegistryChange, type RegistryIndex } from '../screening/registry-index.js';
 import { attachToOpenIncident, contain, type AlertRef } from '../screening/contain.js';
+import { lockAuditChain } from '../audit.js';
 
 export const INGEST_BATCH_MAX = 1000;
 /** An alert of the same rule for the same merchant and terminal is raised once in this window. */
@@ -64,26 +64,30 @@ const MERCHANT_LEVEL_RULES = new Set([
   'post_change_spike',
 ]);
 
+/**
+ * SHA-256 of the content in a fixed field order (a JSON array: unambiguous whatever the text
+ * holds). Changing the order or the fields makes earlier replays look changed: do not.
+ */
 function contentHash(tx: ValidTransaction, panToken: string | null): string {
   return crypto
     .createHash('sha256')
     .update(
-      canonicalJson({
-        id: tx.id,
-        terminalId: tx.terminalId,
-        merchantNo: tx.merchantNo,
-        type: tx.type,
-        status: tx.status,
-        amountFen: tx.amountFen,
-        currency: tx.currency,
-        occurredAt: tx.occurredAt.toISOString(),
+      JSON.stringify([
+        tx.id,
+        tx.terminalId,
+        tx.merchantNo,
+        tx.type,
+        tx.status,
+        tx.amountFen,
+        tx.currency,
+        tx.occurredAt.toISOString(),
         panToken,
-        merchantNameOnReceipt: tx.merchantNameOnReceipt,
-        rrn: tx.rrn,
-        stan: tx.stan,
-        authCode: tx.authCode,
-        responseCode: tx.responseCode,
-      }),
+        tx.merchantNameOnReceipt,
+        tx.rrn,
+        tx.stan,
+        tx.authCode,
+        tx.responseCode,
+      ]),
     )
     .digest('hex');
 }
@@ -261,36 +265,43 @@ export async function ingestTransactions(
   }
 
   // 4. One transaction: the rows, the alerts, the containment.
-  const touched = await ctx.db.transaction(async (tx) => {
-    const inserted = await insertTransactions(
-      tx,
-      candidates.map((c) => c.row),
-    );
-    // Lost a race with another instance storing the same id: that copy decides.
-    const raced = candidates.filter((c) => !inserted.has(c.tx.id));
-    const racedKeys = await findTransactionKeys(
-      tx,
-      raced.map((c) => c.tx.id),
-    );
-    for (const c of raced) {
-      const earlier = racedKeys.get(c.tx.id);
-      results[c.index] =
-        earlier && earlier.content_hash === c.row.contentHash
-          ? {
-              id: c.tx.id,
-              outcome: 'duplicate',
-              decision: earlier.decision,
-              alerts: earlier.alerts,
-            }
-          : rejected(c.tx.id, 'idempotency_mismatch', 'This id was sent before with other content');
-    }
-    const fresh = candidates.filter((c) => inserted.has(c.tx.id));
-    const changed = await raiseAlertsAndContain(ctx, tx, fresh, options.policy, receivedAt);
-    if (changed.merchants.length + changed.terminals.length > 0) {
-      await announceRegistryChange(tx, changed);
-    }
-    return { changed, fresh };
-  });
+  const touched = await withRetry(() =>
+    ctx.db.transaction(async (tx) => {
+      // Rows go in id order: two batches sharing ids then lock them in the same order.
+      const inserted = await insertTransactions(
+        tx,
+        candidates.map((c) => c.row).sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0)),
+      );
+      // Lost a race with another instance storing the same id: that copy decides.
+      const raced = candidates.filter((c) => !inserted.has(c.tx.id));
+      const racedKeys = await findTransactionKeys(
+        tx,
+        raced.map((c) => c.tx.id),
+      );
+      for (const c of raced) {
+        const earlier = racedKeys.get(c.tx.id);
+        results[c.index] =
+          earlier && earlier.content_hash === c.row.contentHash
+            ? {
+                id: c.tx.id,
+                outcome: 'duplicate',
+                decision: earlier.decision,
+                alerts: earlier.alerts,
+              }
+            : rejected(
+                c.tx.id,
+                'idempotency_mismatch',
+                'This id was sent before with other content',
+              );
+      }
+      const fresh = candidates.filter((c) => inserted.has(c.tx.id));
+      const changed = await raiseAlertsAndContain(ctx, tx, fresh, options.policy, receivedAt);
+      if (changed.merchants.length + changed.terminals.length > 0) {
+        await announceRegistryChange(tx, changed);
+      }
+      return { changed, fresh };
+    }),
+  );
 
   for (const c of touched.fresh) {
     results[c.index] = {
@@ -318,6 +329,28 @@ export async function ingestTransactions(
   return results;
 }
 
+/** PostgreSQL's answers that mean "run the same transaction again": deadlock, serialisation. */
+const RETRYABLE_SQLSTATES = new Set(['40P01', '40001']);
+const ATTEMPTS_MAX = 3;
+
+/**
+ * Runs a transaction again when the database chose it as a deadlock or serialisation victim;
+ * its work was rolled back whole, so running it again is safe.
+ */
+async function withRetry<T>(work: () => Promise<T>): Promise<T> {
+  for (let attempt = 1; ; attempt += 1) {
+    try {
+      return await work();
+    } catch (error) {
+      const code = (error as { code?: unknown }).code;
+      if (attempt >= ATTEMPTS_MAX || typeof code !== 'string' || !RETRYABLE_SQLSTATES.has(code)) {
+        throw error;
+      }
+      await new Promise((resolve) => setTimeout(resolve, 10 * attempt));
+    }
+  }
+}
+
 /**
  * The merchant an alert belongs to is the one the money would go to (the transaction's); when
  * that merchant is unknown, the terminal's registered merchant carries it.
@@ -339,6 +372,10 @@ async function raiseAlertsAndContain(
   if (flagged.length === 0) return { merchants: [], terminals: [] };
   const index = ctx.index;
   if (!index) throw new Error('no index');
+  // Containment locks incidents and terminals and writes audit entries: the audit chain is
+  // locked first, as every registry change does, so that batches never wait on each other in
+  // a cycle. Clean batches never get here and never wait.
+  await lockAuditChain(tx);
 
   // Alerts already raised recently for the same rule, merchant and terminal are not raised again.
   const merchantNos = [...new Set(flagged.flatMap((c) => c.hits.map((h) => h.merchantNo)))];
@@ -397,7 +434,7 @@ async function raiseAlertsAndContain(
 
   const changedMerchants = new Set<string>();
   const changedTerminals = new Set<string>();
-  for (const [merchantNo, group] of byMerchant) {
+  for (const [merchantNo, group] of [...byMerchant].sort(([a], [b]) => (a < b ? -1 : 1))) {
     const merchant = index.merchant(merchantNo);
     const terminalsAlreadyOut = group.contain.every(
       (a) => index.terminal(a.hit.terminalId)?.status !== 'active',

@@ -247,6 +247,7 @@ export async function attachToOpenIncident(
   );
   const incidentId = rows[0]?.id;
   if (!incidentId) return null;
+  if (input.alerts.every((a) => a.id === null)) return incidentId;
   for (const alert of input.alerts) {
     if (alert.id === null) continue;
     await tx.query('UPDATE alerts SET incident_id = $2 WHERE id = $1', [alert.id, incidentId]);
