@@ -4,7 +4,7 @@
  * The registry is written set-based into a fresh schema on the PostgreSQL server (embedded
  * PGlite when the server cannot be reached) and loaded into the real `RegistryIndex` with
  * `loadAll`, exactly as a serving process builds it. A pre-generated array of transactions
- * (mostly clean, a few percent faulty) is then screened with `screenTransaction` and
+ * (mostly clean, a few percent faulty) is then screened with `screen` (the fast path for clean traffic, else every rule, as the pipeline does) and
  * DEFAULT_POLICY in a loop. The baseline is the same loop doing only the two Map lookups
  * (terminal, merchant) through the same index: the floor of any index-based screening.
  */
@@ -12,7 +12,7 @@ import { RegistryIndex } from '../src/app/screening/registry-index.js';
 import { DEFAULT_POLICY } from '../src/core/screening/policy.js';
 import type { VolumeView } from '../src/core/screening/registry-view.js';
 import type { ScreenInput } from '../src/core/screening/rules.js';
-import { screenTransaction } from '../src/core/screening/screen.js';
+import { screen } from '../src/core/screening/screen.js';
 import { openPglite, openPostgres, type Database } from '../src/storage/database.js';
 import { migrate } from '../src/storage/migrate.js';
 import {
@@ -94,14 +94,14 @@ async function buildIndex(options: ScreeningOptions, now: Date) {
 
 export function screenLoop(
   inputs: readonly ScreenInput[],
-  options: Parameters<typeof screenTransaction>[1],
+  options: Parameters<typeof screen>[1],
   tally: Record<string, number>,
 ): void {
   let ok = 0;
   let review = 0;
   let contain = 0;
   for (const tx of inputs) {
-    const { decision } = screenTransaction(tx, options);
+    const { decision } = screen(tx, options);
     if (decision === 'ok') ok += 1;
     else if (decision === 'review') review += 1;
     else contain += 1;

@@ -104,7 +104,7 @@ async function checkKey(db: Database, vault: Vault): Promise<void> {
 
 export async function boot(options: BootOptions): Promise<Running> {
   const { db, vault } = await openStore(options);
-  const index = new RegistryIndex();
+  const index = new RegistryIndex({ policy: options.policy ?? DEFAULT_POLICY });
   const ctx = createContext({ db, vault, index });
   try {
     if (options.adminToken) await ensureAdminToken(ctx, options.adminToken);

@@ -55,7 +55,7 @@ async function withContext<T>(
   try {
     let index: RegistryIndex | null = null;
     if (options.index) {
-      index = new RegistryIndex();
+      index = new RegistryIndex({ policy: config.policy });
       await index.loadAll(db);
     }
     return await work(createContext({ db, vault, index }), config);

@@ -13,7 +13,7 @@ import type { Principal } from '../../core/roles.js';
 import { type ScreeningPolicy } from '../../core/screening/policy.js';
 import type { VolumeView } from '../../core/screening/registry-view.js';
 import type { RuleHit } from '../../core/screening/rules.js';
-import { screenTransaction } from '../../core/screening/screen.js';
+import { screen } from '../../core/screening/screen.js';
 import type { Decision } from '../../core/transaction.js';
 import {
   maskPan,
@@ -246,7 +246,7 @@ export async function ingestTransactions(
     if (c.tx.status === 'approved' && c.tx.type === 'purchase') {
       volume.add(c.tx.merchantNo, c.tx.amountFen);
     }
-    const screened = screenTransaction(
+    const screened = screen(
       {
         transactionId: c.tx.id,
         terminalId: c.tx.terminalId,

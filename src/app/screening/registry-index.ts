@@ -11,6 +11,8 @@ import type {
   IndexedTerminal,
   RegistryView,
 } from '../../core/screening/registry-view.js';
+import { DEFAULT_POLICY, type ScreeningPolicy } from '../../core/screening/policy.js';
+import { merchantIsQuiet, terminalIsQuiet } from '../../core/screening/rules.js';
 
 export const REGISTRY_CHANNEL = 'settleguard_registry';
 /** Keys per notification; more than this and the receivers reload everything. */
@@ -85,6 +87,13 @@ const TERMINAL_SQL = `SELECT terminal_id, merchant_no, status, model, firmware_v
   FROM terminals WHERE valid_to IS NULL`;
 
 export class RegistryIndex implements RegistryView {
+  /** The policy the quiet flags are worked out under (minimum firmware per model). */
+  readonly #policy: ScreeningPolicy;
+
+  constructor(options: { policy?: ScreeningPolicy } = {}) {
+    this.#policy = options.policy ?? DEFAULT_POLICY;
+  }
+
   #terminals = new Map<string, IndexedTerminal>();
   #merchants = new Map<string, IndexedMerchant>();
   /** account fingerprint → merchant number → legal person fingerprint */
@@ -123,10 +132,31 @@ export class RegistryIndex implements RegistryView {
   async loadAll(q: Queryable): Promise<void> {
     const terminals = await q.query<TerminalRow>(TERMINAL_SQL);
     const merchants = await q.query<MerchantRow>(MERCHANT_SQL);
-    this.#terminals = new Map(terminals.rows.map((row) => [row.terminal_id, toTerminal(row)]));
+    this.#terminals = new Map(
+      terminals.rows.map((row) => [row.terminal_id, this.#withQuiet(toTerminal(row))]),
+    );
     this.#merchants = new Map();
     this.#byAccount = new Map();
-    for (const row of merchants.rows) this.#putMerchant(toMerchant(row));
+    for (const row of merchants.rows) this.#putMerchant(toMerchant(row), { settle: false });
+    for (const merchant of this.#merchants.values()) this.#settleQuiet(merchant);
+  }
+
+  #withQuiet(terminal: IndexedTerminal): IndexedTerminal {
+    terminal.quiet = terminalIsQuiet(terminal, this.#policy);
+    return terminal;
+  }
+
+  #settleQuiet(merchant: IndexedMerchant): void {
+    merchant.quiet = merchantIsQuiet(merchant, this.unrelatedSharers(merchant).length);
+  }
+
+  /** A change of one merchant's account changes whether the others sharing it are quiet. */
+  #settleSharers(fp: string | undefined): void {
+    if (!fp) return;
+    for (const merchantNo of this.#byAccount.get(fp)?.keys() ?? []) {
+      const merchant = this.#merchants.get(merchantNo);
+      if (merchant) this.#settleQuiet(merchant);
+    }
   }
 
   /** Reloads the named keys from the database. */
@@ -141,7 +171,8 @@ export class RegistryIndex implements RegistryView {
         terminalIds,
       ]);
       for (const id of terminalIds) this.#terminals.delete(id);
-      for (const row of rows) this.#terminals.set(row.terminal_id, toTerminal(row));
+      for (const row of rows)
+        this.#terminals.set(row.terminal_id, this.#withQuiet(toTerminal(row)));
     }
     const merchantNos = [...new Set(change.merchants ?? [])];
     if (merchantNos.length > 0) {
@@ -179,16 +210,21 @@ export class RegistryIndex implements RegistryView {
     await Promise.all(this.#refreshing);
   }
 
-  #putMerchant(merchant: IndexedMerchant): void {
+  #putMerchant(merchant: IndexedMerchant, options: { settle: boolean } = { settle: true }): void {
     this.#merchants.set(merchant.merchantNo, merchant);
     const fp = merchant.account?.accountFp;
-    if (!fp) return;
-    let sharers = this.#byAccount.get(fp);
-    if (!sharers) {
-      sharers = new Map();
-      this.#byAccount.set(fp, sharers);
+    if (fp) {
+      let sharers = this.#byAccount.get(fp);
+      if (!sharers) {
+        sharers = new Map();
+        this.#byAccount.set(fp, sharers);
+      }
+      sharers.set(merchant.merchantNo, merchant.legalPersonFp);
     }
-    sharers.set(merchant.merchantNo, merchant.legalPersonFp);
+    if (options.settle) {
+      this.#settleQuiet(merchant);
+      this.#settleSharers(fp);
+    }
   }
 
   #removeMerchant(merchantNo: string): void {
@@ -200,6 +236,7 @@ export class RegistryIndex implements RegistryView {
       if (sharers?.size === 0) this.#byAccount.delete(fp);
     }
     this.#merchants.delete(merchantNo);
+    this.#settleSharers(fp);
   }
 }
 

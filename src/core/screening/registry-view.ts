@@ -11,6 +11,8 @@ export interface IndexedTerminal {
   model: string;
   firmwareVersion: string;
   serialNumber: string;
+  /** No terminal rule can fire on it (see `terminalIsQuiet`); set by the index. */
+  quiet?: boolean;
 }
 
 export interface IndexedAccount {
@@ -36,6 +38,8 @@ export interface IndexedMerchant {
   /** The open incident, if any. */
   openIncidentId: string | null;
   settlementHeld: boolean;
+  /** No merchant rule can fire on it whatever the transaction (see `merchantIsQuiet`). */
+  quiet?: boolean;
 }
 
 export interface RegistryView {

@@ -219,18 +219,49 @@ function statusZh(status: string): string {
  * contains the other and the shorter has at least four characters.
  */
 export function receiptNameFits(receiptName: string, registeredName: string): boolean {
-  const key = `${registeredName}\u0000${receiptName}`;
-  const known = receiptFitCache.get(key);
+  let byReceipt = receiptFitCache.get(registeredName);
+  const known = byReceipt?.get(receiptName);
   if (known !== undefined) return known;
   const fits = computeReceiptNameFits(receiptName, registeredName);
-  // A switch prints the same few names over and over: remember answers, within a bound.
-  if (receiptFitCache.size >= RECEIPT_FIT_CACHE_MAX) receiptFitCache.clear();
-  receiptFitCache.set(key, fits);
+  // A switch prints the same few names for each merchant over and over: remember answers,
+  // within a bound, keyed without building strings.
+  if (!byReceipt) {
+    if (receiptFitCache.size >= RECEIPT_FIT_CACHE_MAX) receiptFitCache.clear();
+    byReceipt = new Map();
+    receiptFitCache.set(registeredName, byReceipt);
+  }
+  if (byReceipt.size < RECEIPT_NAMES_PER_MERCHANT_MAX) byReceipt.set(receiptName, fits);
   return fits;
 }
 
-const RECEIPT_FIT_CACHE_MAX = 50_000;
-const receiptFitCache = new Map<string, boolean>();
+const RECEIPT_FIT_CACHE_MAX = 500_000;
+const RECEIPT_NAMES_PER_MERCHANT_MAX = 64;
+const receiptFitCache = new Map<string, Map<string, boolean>>();
+
+/**
+ * True when no rule that looks at the terminal alone can fire for it: registered, active,
+ * firmware not below its model's minimum. Kept next to the rules it summarises.
+ */
+export function terminalIsQuiet(terminal: IndexedTerminal, policy: ScreeningPolicy): boolean {
+  if (terminal.status !== 'active') return false;
+  const minimum = policy.minimumFirmware[terminal.model];
+  return !minimum || !isBelow(terminal.firmwareVersion, minimum);
+}
+
+/**
+ * True when no rule that looks at the merchant alone can fire: its account is active, its
+ * holder name not a no-match, the account not shared with an unrelated merchant. (The
+ * post-change window depends on the transaction's time and is checked per transaction.)
+ */
+export function merchantIsQuiet(merchant: IndexedMerchant, unrelatedSharers: number): boolean {
+  const account = merchant.account;
+  return (
+    account !== null &&
+    account.status === 'active' &&
+    account.nameCheckResult !== 'no_match' &&
+    unrelatedSharers === 0
+  );
+}
 
 function computeReceiptNameFits(receiptName: string, registeredName: string): boolean {
   const receipt = normaliseName(receiptName);

@@ -6,8 +6,8 @@ import type {
   RegistryView,
   VolumeView,
 } from './registry-view.js';
-import { receiptNameFits, type ScreenInput } from './rules.js';
-import { screenTransaction } from './screen.js';
+import { merchantIsQuiet, receiptNameFits, terminalIsQuiet, type ScreenInput } from './rules.js';
+import { screenQuickly, screenTransaction } from './screen.js';
 import { authorizeCheck } from './authorize.js';
 import { isBelow } from './versions.js';
 
@@ -316,5 +316,92 @@ describe('isBelow', () => {
     ['beta', 'V2.0.0', false],
   ])('%s below %s: %s', (version, minimum, expected) => {
     expect(isBelow(version, minimum)).toBe(expected);
+  });
+});
+
+describe('screenQuickly', () => {
+  /** A tiny deterministic generator, so that a failure can be replayed. */
+  function random(seed: number): () => number {
+    let state = seed >>> 0;
+    return () => {
+      state = (state + 0x6d2b79f5) >>> 0;
+      let t = state;
+      t = Math.imul(t ^ (t >>> 15), t | 1);
+      t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+      return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+    };
+  }
+
+  it('never lets through a transaction on which any rule fires, over many random worlds', () => {
+    let fast = 0;
+    let total = 0;
+    for (let seed = 1; seed <= 40; seed += 1) {
+      const r = random(seed);
+      const pick = <T>(items: readonly T[]): T => items[Math.floor(r() * items.length)] as T;
+      const names = [
+        '北京市朝阳区晨光便利店',
+        '上海浦东发展餐饮有限公司',
+        '杭州市西湖区李记面馆',
+        '王杰（小微商户）',
+      ];
+      const merchants: IndexedMerchant[] = Array.from({ length: 12 }, (_, i) => {
+        const base = merchant({
+          merchantNo: `1000000000000${String(i).padStart(2, '0')}`,
+          name: pick(names),
+        });
+        return {
+          ...base,
+          legalPersonFp: r() < 0.2 ? 'lp-shared' : base.legalPersonFp,
+          account:
+            r() < 0.1
+              ? null
+              : {
+                  ...base.account!,
+                  status:
+                    r() < 0.85
+                      ? 'active'
+                      : pick(['pending_verification', 'errored', 'frozen'] as const),
+                  nameCheckResult: r() < 0.8 ? 'match' : pick(['close_match', 'no_match'] as const),
+                  accountFp: r() < 0.15 ? 'fp-shared' : base.account!.accountFp,
+                  isChange: r() < 0.2,
+                  validFromMs: NOW - Math.floor(r() * 20) * DAY,
+                },
+        };
+      });
+      const terminals: IndexedTerminal[] = Array.from({ length: 20 }, (_, i) =>
+        terminal({
+          terminalId: `A00000${String(i).padStart(2, '0')}`,
+          merchantNo: pick(merchants).merchantNo,
+          status: r() < 0.85 ? 'active' : pick(['suspended', 'retired'] as const),
+          firmwareVersion: r() < 0.85 ? 'V2.3.1' : 'V1.0.0',
+        }),
+      );
+      const view = registry(merchants, terminals);
+      for (const m of merchants) m.quiet = merchantIsQuiet(m, view.unrelatedSharers(m).length);
+      for (const t of terminals) t.quiet = terminalIsQuiet(t, DEFAULT_POLICY);
+      const volume: VolumeView = {
+        last24hFen: () => Math.floor(r() * 5_000_000),
+        baselineDailyFen: () => Math.floor(r() * 500_000),
+      };
+      for (let n = 0; n < 300; n += 1) {
+        const t = pick(terminals);
+        const input = tx({
+          transactionId: `T-${seed}-${n}`,
+          terminalId: r() < 0.05 ? 'Z9999999' : t.terminalId,
+          merchantNo: r() < 0.9 ? t.merchantNo : pick(merchants).merchantNo,
+          type: pick(['purchase', 'purchase', 'refund'] as const),
+          merchantNameOnReceipt: r() < 0.5 ? null : pick(names),
+        });
+        total += 1;
+        const quick = screenQuickly(input, { view, policy: DEFAULT_POLICY });
+        if (quick) {
+          fast += 1;
+          const full = screenTransaction(input, { view, volume, policy: DEFAULT_POLICY });
+          expect(full, `seed ${seed} tx ${n}`).toEqual({ decision: 'ok', hits: [] });
+        }
+      }
+    }
+    // Not vacuous: a good share of the traffic takes the fast path.
+    expect(fast / total).toBeGreaterThan(0.15);
   });
 });
