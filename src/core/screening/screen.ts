@@ -12,7 +12,7 @@ export interface ScreenResult {
   hits: RuleHit[];
 }
 
-const CLEAN: ScreenResult = Object.freeze({ decision: 'ok', hits: [] }) as ScreenResult;
+const CLEAN: ScreenResult = Object.freeze({ decision: 'ok', hits: [] });
 const DAY_MS = 86_400_000;
 
 /**
