@@ -57,6 +57,27 @@ function batch(n: number) {
   }));
 }
 
+/** Fails with a name instead of hanging until the test's own timeout. */
+async function within<T>(ms: number, label: string, promise: Promise<T>): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  try {
+    return await Promise.race([
+      promise,
+      new Promise<never>((_, reject) => {
+        timer = setTimeout(() => reject(new Error(`${label}: no answer in ${ms} ms`)), ms);
+      }),
+    ]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+/** Resolves when the child has exited, also when it already had. */
+function exited(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
+  return new Promise((resolve) => child.once('exit', () => resolve()));
+}
+
 afterAll(async () => {
   for (const child of children) if (child.exitCode === null) child.kill('SIGKILL');
   await server?.close();
@@ -121,13 +142,16 @@ describe('kill -9 during ingest', () => {
       }
     };
     const senders = [sender(), sender()];
+    const deadline = Date.now() + 90_000;
     while (acknowledged.length < 6 && running > 0) {
+      if (Date.now() > deadline)
+        throw new Error(`only ${acknowledged.length} batches acknowledged`);
       await new Promise((resolve) => setTimeout(resolve, 10));
     }
     expect(failures).toEqual([]);
     first.child.kill('SIGKILL');
-    await Promise.all(senders);
-    await new Promise((resolve) => first.child.once('exit', resolve));
+    await within(30_000, 'senders after the kill', Promise.all(senders));
+    await within(10_000, 'server exit after SIGKILL', exited(first.child));
 
     // Count what survived, per batch, straight from the database.
     let counts: Map<number, number>;
@@ -163,7 +187,7 @@ describe('kill -9 during ingest', () => {
       expect(body.results.every((r) => r.outcome === 'accepted')).toBe(true);
     }
     second.child.kill('SIGTERM');
-    await new Promise((resolve) => second.child.once('exit', resolve));
+    await within(30_000, 'second server exit after SIGTERM', exited(second.child));
     // Two server starts and a stream of batches: give it room on a loaded two-core machine.
   }, 180_000);
 });
