@@ -1,6 +1,8 @@
 /**
- * Keyset pagination for lists ordered newest first: the cursor is the (time, id) of the last
- * row shown, opaque to clients (base64url JSON) and checked when it comes back.
+ * Keyset pagination. Lists ordered newest first carry the (time, id) of the last row shown;
+ * registry lists ordered by number carry that number. Cursors are opaque to clients
+ * (base64url) and checked when they come back. One extra row is fetched to tell whether there
+ * is a next page.
  */
 import { DomainError } from '../core/errors.js';
 
@@ -52,6 +54,31 @@ export function timePage<Row, Item>(
   if (rows.length > limit && last !== undefined) {
     const key = keyOf(last);
     return { items: page.map(present), nextCursor: encodeTimeCursor(key.at, key.id) };
+  }
+  return { items: page.map(present) };
+}
+
+/** The cursor of a list ordered by a merchant number or terminal id. */
+export function decodeKeyCursor(cursor: string | undefined): string | null {
+  if (!cursor) return null;
+  const key = Buffer.from(cursor, 'base64url').toString('utf8');
+  if (!/^[0-9A-Z]{1,20}$/.test(key)) throw new DomainError('validation_failed', 'Invalid cursor');
+  return key;
+}
+
+export function keyPage<Row, Item>(
+  rows: Row[],
+  limit: number,
+  keyOf: (row: Row) => string,
+  present: (row: Row) => Item,
+): { items: Item[]; nextCursor?: string } {
+  const page = rows.slice(0, limit);
+  const last = page.at(-1);
+  if (rows.length > limit && last !== undefined) {
+    return {
+      items: page.map(present),
+      nextCursor: Buffer.from(keyOf(last), 'utf8').toString('base64url'),
+    };
   }
   return { items: page.map(present) };
 }

@@ -5,6 +5,7 @@
 import type { AppContext } from '../context.js';
 import { authorise, ensureInScope } from '../context.js';
 import { DomainError } from '../../core/errors.js';
+import { decodeKeyCursor, keyPage, pageLimit } from '../pagination.js';
 import { merchantScope, type Principal } from '../../core/roles.js';
 import {
   accountHistory,
@@ -23,8 +24,6 @@ import {
   type PresentedTerminal,
 } from './present.js';
 
-export const LIST_LIMIT_MAX = 500;
-export const LIST_LIMIT_DEFAULT = 50;
 const SEARCH_LENGTH_MAX = 100;
 
 export type MerchantView = ReturnType<typeof presentMerchantIdentity> & {
@@ -127,39 +126,7 @@ function pageArgs(query: ListQuery): {
   after: string | null;
 } {
   const search = query.q?.trim().slice(0, SEARCH_LENGTH_MAX) || null;
-  const limit = Math.min(Math.max(query.limit ?? LIST_LIMIT_DEFAULT, 1), LIST_LIMIT_MAX);
-  const after = query.cursor ? decodeCursor(query.cursor) : null;
-  return { search, limit, after };
-}
-
-function encodeCursor(key: string): string {
-  return Buffer.from(key, 'utf8').toString('base64url');
-}
-
-function decodeCursor(cursor: string): string {
-  const key = Buffer.from(cursor, 'base64url').toString('utf8');
-  if (!/^[0-9A-Z]{1,20}$/.test(key)) {
-    throw new DomainError('validation_failed', 'Invalid cursor');
-  }
-  return key;
-}
-
-/**
- * Cuts one more row than the page holds into the page and the cursor of the next one: the
- * extra row only tells that there is a next page.
- */
-function toPage<Row, Item>(
-  rows: Row[],
-  limit: number,
-  keyOf: (row: Row) => string,
-  present: (row: Row) => Item,
-): { items: Item[]; nextCursor?: string } {
-  const page = rows.slice(0, limit);
-  const last = page.at(-1);
-  return {
-    items: page.map(present),
-    ...(rows.length > limit && last !== undefined ? { nextCursor: encodeCursor(keyOf(last)) } : {}),
-  };
+  return { search, limit: pageLimit(query.limit), after: decodeKeyCursor(query.cursor) };
 }
 
 export async function listMerchants(
@@ -177,7 +144,7 @@ export async function listMerchants(
     after,
     limit: limit + 1,
   });
-  return toPage(
+  return keyPage(
     rows,
     limit,
     (row) => row.merchant_no,
@@ -222,7 +189,7 @@ export async function listTerminals(
     after,
     limit: limit + 1,
   });
-  return toPage(
+  return keyPage(
     rows,
     limit,
     (row) => row.terminal_id,
