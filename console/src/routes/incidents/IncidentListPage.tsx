@@ -1,4 +1,4 @@
-import { Card, Flex, Table, Tag, Typography } from 'antd';
+import { Card, Flex, Tag, Typography } from 'antd';
 import type { TableColumnsType } from 'antd';
 import { Link, useNavigate } from 'react-router-dom';
 import { incidentApi } from '../../api/endpoints';
@@ -6,9 +6,8 @@ import { INCIDENT_STATUSES } from '../../api/types';
 import type { IncidentSummary } from '../../api/types';
 import { useT } from '../../i18n';
 import { FilterBar, SearchFilter, SelectFilter } from '../common/FilterBar';
+import { CursorTable } from '../common/CursorTable';
 import { Identifier } from '../common/Identifier';
-import { LoadMore } from '../common/LoadMore';
-import { ProblemAlert } from '../common/problem';
 import { oneOf, useUrlFilter } from '../common/search-params';
 import { IncidentSeverityTag, IncidentStatusTag } from '../common/tags';
 import { useCursorList } from '../common/use-cursor-list';
@@ -134,27 +133,17 @@ export function IncidentListPage() {
             width={260}
           />
         </FilterBar>
-        {list.error !== undefined && list.items.length === 0 ? (
-          <ProblemAlert error={list.error} onRetry={list.retry} />
-        ) : (
-          <>
-            <Table<IncidentSummary>
-              rowKey="id"
-              size="middle"
-              columns={columns}
-              dataSource={list.items}
-              loading={list.loading && list.items.length === 0}
-              pagination={false}
-              scroll={{ x: 'max-content' }}
-              locale={{ emptyText: t('incidents.empty') }}
-              onRow={(record) => ({
-                onClick: () => void navigate(incidentPath(record.id)),
-                style: { cursor: 'pointer' },
-              })}
-            />
-            <LoadMore list={list} />
-          </>
-        )}
+        <CursorTable<IncidentSummary>
+          list={list}
+          rowKey="id"
+          size="middle"
+          columns={columns}
+          locale={{ emptyText: t('incidents.empty') }}
+          onRow={(record) => ({
+            onClick: () => void navigate(incidentPath(record.id)),
+            style: { cursor: 'pointer' },
+          })}
+        />
       </Card>
     </>
   );

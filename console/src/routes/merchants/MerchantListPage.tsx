@@ -1,4 +1,4 @@
-import { Card, Table, Typography } from 'antd';
+import { Card, Typography } from 'antd';
 import type { TableColumnsType } from 'antd';
 import { Link, useNavigate } from 'react-router-dom';
 import { merchantApi } from '../../api/endpoints';
@@ -6,8 +6,7 @@ import { MERCHANT_STATUSES, MERCHANT_TYPES } from '../../api/types';
 import type { MerchantSummary } from '../../api/types';
 import { useT } from '../../i18n';
 import { FilterBar, SearchFilter, SelectFilter } from '../common/FilterBar';
-import { LoadMore } from '../common/LoadMore';
-import { ProblemAlert } from '../common/problem';
+import { CursorTable } from '../common/CursorTable';
 import { oneOf, useUrlFilter } from '../common/search-params';
 import {
   AccountStatusTag,
@@ -106,26 +105,16 @@ export function MerchantListPage() {
             }))}
           />
         </FilterBar>
-        {list.error !== undefined && list.items.length === 0 ? (
-          <ProblemAlert error={list.error} onRetry={list.retry} />
-        ) : (
-          <>
-            <Table<MerchantSummary>
-              rowKey="merchantNo"
-              size="middle"
-              columns={columns}
-              dataSource={list.items}
-              loading={list.loading && list.items.length === 0}
-              pagination={false}
-              scroll={{ x: 'max-content' }}
-              onRow={(record) => ({
-                onClick: () => void navigate(merchantPath(record.merchantNo)),
-                style: { cursor: 'pointer' },
-              })}
-            />
-            <LoadMore list={list} />
-          </>
-        )}
+        <CursorTable<MerchantSummary>
+          list={list}
+          rowKey="merchantNo"
+          size="middle"
+          columns={columns}
+          onRow={(record) => ({
+            onClick: () => void navigate(merchantPath(record.merchantNo)),
+            style: { cursor: 'pointer' },
+          })}
+        />
       </Card>
     </>
   );

@@ -1,4 +1,4 @@
-import { Card, Table, Typography } from 'antd';
+import { Card, Typography } from 'antd';
 import type { TableColumnsType } from 'antd';
 import { Link } from 'react-router-dom';
 import { terminalApi } from '../../api/endpoints';
@@ -6,8 +6,7 @@ import { TERMINAL_STATUSES } from '../../api/types';
 import type { TerminalSummary } from '../../api/types';
 import { useT } from '../../i18n';
 import { FilterBar, SearchFilter, SelectFilter } from '../common/FilterBar';
-import { LoadMore } from '../common/LoadMore';
-import { ProblemAlert } from '../common/problem';
+import { CursorTable } from '../common/CursorTable';
 import { oneOf, useUrlFilter } from '../common/search-params';
 import { TerminalStatusTag } from '../common/tags';
 import { useCursorList } from '../common/use-cursor-list';
@@ -88,22 +87,12 @@ export function TerminalListPage() {
             }))}
           />
         </FilterBar>
-        {list.error !== undefined && list.items.length === 0 ? (
-          <ProblemAlert error={list.error} onRetry={list.retry} />
-        ) : (
-          <>
-            <Table<TerminalSummary>
-              rowKey="terminalId"
-              size="middle"
-              columns={columns}
-              dataSource={list.items}
-              loading={list.loading && list.items.length === 0}
-              pagination={false}
-              scroll={{ x: 'max-content' }}
-            />
-            <LoadMore list={list} />
-          </>
-        )}
+        <CursorTable<TerminalSummary>
+          list={list}
+          rowKey="terminalId"
+          size="middle"
+          columns={columns}
+        />
       </Card>
     </>
   );

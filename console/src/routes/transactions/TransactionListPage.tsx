@@ -1,4 +1,4 @@
-import { Card, Flex, Table, Typography } from 'antd';
+import { Card, Flex, Typography } from 'antd';
 import type { TableColumnsType } from 'antd';
 import { Link } from 'react-router-dom';
 import { transactionApi } from '../../api/endpoints';
@@ -6,10 +6,9 @@ import { DECISIONS } from '../../api/types';
 import type { Transaction } from '../../api/types';
 import { useT } from '../../i18n';
 import { FilterBar, SearchFilter, SelectFilter } from '../common/FilterBar';
+import { CursorTable } from '../common/CursorTable';
 import { Identifier } from '../common/Identifier';
-import { LoadMore } from '../common/LoadMore';
 import { formatFen } from '../common/money';
-import { ProblemAlert } from '../common/problem';
 import { oneOf, useUrlFilter } from '../common/search-params';
 import { DecisionTag, RuleName, TransactionStatusTag } from '../common/tags';
 import { useCursorList } from '../common/use-cursor-list';
@@ -144,24 +143,15 @@ export function TransactionListPage() {
             width={120}
           />
         </FilterBar>
-        {list.error !== undefined && list.items.length === 0 ? (
-          <ProblemAlert error={list.error} onRetry={list.retry} />
-        ) : (
-          <>
-            <Table<Transaction>
-              rowKey="id"
-              size="middle"
-              columns={columns}
-              dataSource={list.items}
-              loading={list.loading && list.items.length === 0}
-              pagination={false}
-              // Fixed rather than max-content: the rule names wrap instead of widening the page.
-              scroll={{ x: 1100 }}
-              locale={{ emptyText: t('transactions.empty') }}
-            />
-            <LoadMore list={list} />
-          </>
-        )}
+        <CursorTable<Transaction>
+          list={list}
+          rowKey="id"
+          size="middle"
+          columns={columns}
+          // Fixed rather than max-content: the rule names wrap instead of widening the page.
+          scroll={{ x: 1100 }}
+          locale={{ emptyText: t('transactions.empty') }}
+        />
       </Card>
     </>
   );
