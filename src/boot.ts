@@ -2,6 +2,7 @@
  * Starts SettleGuard: database, migrations, keys, the admin token, the demo portfolio on a
  * first start, and the HTTP server. Used by `main.ts` and by tests that need a whole server.
  */
+import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import type { FastifyInstance } from 'fastify';
@@ -73,9 +74,13 @@ export async function openStore(options: {
   });
   try {
     await migrate(db);
+    // A database in memory gets a key in memory: both end with the process.
     const keyFile =
-      options.keyFile ?? path.join(options.dataDir ?? fs.mkdtempSync('/tmp/sg-key-'), 'master.key');
-    const { key } = loadMasterKey({ masterKey: options.masterKey ?? null, keyFile });
+      options.keyFile ?? (options.dataDir ? path.join(options.dataDir, 'master.key') : null);
+    const key =
+      keyFile === null && !options.masterKey
+        ? crypto.randomBytes(32)
+        : loadMasterKey({ masterKey: options.masterKey ?? null, keyFile: keyFile ?? '' }).key;
     const vault = new Vault(key);
     await checkKey(db, vault);
     return { db, vault };
