@@ -86,6 +86,22 @@ interface TerminalRow {
 const TERMINAL_SQL = `SELECT terminal_id, merchant_no, status, model, firmware_version, serial_number
   FROM terminals WHERE valid_to IS NULL`;
 
+/**
+ * An index entry of a terminal, with a link to its merchant's entry so that screening's fast
+ * path looks up only the terminal. A merchant entry that is replaced or removed is retired
+ * (and no longer quiet), so a stale link can only send a transaction down the full path, and
+ * is mended on the next `boundMerchant`.
+ */
+interface LinkedTerminal extends IndexedTerminal {
+  linked: LinkedMerchant | undefined;
+}
+
+interface LinkedMerchant extends IndexedMerchant {
+  retired: boolean;
+  /** Unrelated merchants settling to the same account, worked out when either changes. */
+  sharers: string[];
+}
+
 export class RegistryIndex implements RegistryView {
   /** The policy the quiet flags are worked out under (minimum firmware per model). */
   readonly #policy: ScreeningPolicy;
@@ -94,8 +110,8 @@ export class RegistryIndex implements RegistryView {
     this.#policy = options.policy ?? DEFAULT_POLICY;
   }
 
-  #terminals = new Map<string, IndexedTerminal>();
-  #merchants = new Map<string, IndexedMerchant>();
+  #terminals = new Map<string, LinkedTerminal>();
+  #merchants = new Map<string, LinkedMerchant>();
   /** account fingerprint → merchant number → legal person fingerprint */
   #byAccount = new Map<string, Map<string, string>>();
   #stopListening: (() => Promise<void>) | null = null;
@@ -114,7 +130,23 @@ export class RegistryIndex implements RegistryView {
     return this.#merchants.get(merchantNo);
   }
 
+  boundMerchant(terminal: IndexedTerminal): IndexedMerchant | undefined {
+    const entry = terminal as LinkedTerminal;
+    const linked = entry.linked;
+    if (linked !== undefined && !linked.retired) return linked;
+    const merchant = this.#merchants.get(terminal.merchantNo);
+    // Only entries of this index carry a link; a plain terminal object is answered by lookup.
+    if ('linked' in entry) entry.linked = merchant;
+    return merchant;
+  }
+
   unrelatedSharers(merchant: IndexedMerchant): string[] {
+    const entry = merchant as LinkedMerchant;
+    if (this.#merchants.get(merchant.merchantNo) === entry) return [...entry.sharers];
+    return this.#sharersOf(merchant);
+  }
+
+  #sharersOf(merchant: IndexedMerchant): string[] {
     const fp = merchant.account?.accountFp;
     if (!fp) return [];
     const sharers = this.#byAccount.get(fp);
@@ -135,19 +167,21 @@ export class RegistryIndex implements RegistryView {
     this.#terminals = new Map(
       terminals.rows.map((row) => [row.terminal_id, this.#withQuiet(toTerminal(row))]),
     );
+    for (const merchant of this.#merchants.values()) retire(merchant);
     this.#merchants = new Map();
     this.#byAccount = new Map();
     for (const row of merchants.rows) this.#putMerchant(toMerchant(row), { settle: false });
     for (const merchant of this.#merchants.values()) this.#settleQuiet(merchant);
   }
 
-  #withQuiet(terminal: IndexedTerminal): IndexedTerminal {
+  #withQuiet(terminal: LinkedTerminal): LinkedTerminal {
     terminal.quiet = terminalIsQuiet(terminal, this.#policy);
     return terminal;
   }
 
-  #settleQuiet(merchant: IndexedMerchant): void {
-    merchant.quiet = merchantIsQuiet(merchant, this.unrelatedSharers(merchant).length);
+  #settleQuiet(merchant: LinkedMerchant): void {
+    merchant.sharers = this.#sharersOf(merchant);
+    merchant.quiet = merchantIsQuiet(merchant, merchant.sharers.length);
   }
 
   /** A change of one merchant's account changes whether the others sharing it are quiet. */
@@ -210,7 +244,7 @@ export class RegistryIndex implements RegistryView {
     await Promise.all(this.#refreshing);
   }
 
-  #putMerchant(merchant: IndexedMerchant, options: { settle: boolean } = { settle: true }): void {
+  #putMerchant(merchant: LinkedMerchant, options: { settle: boolean } = { settle: true }): void {
     this.#merchants.set(merchant.merchantNo, merchant);
     const fp = merchant.account?.accountFp;
     if (fp) {
@@ -235,12 +269,20 @@ export class RegistryIndex implements RegistryView {
       sharers?.delete(merchantNo);
       if (sharers?.size === 0) this.#byAccount.delete(fp);
     }
+    if (existing) retire(existing);
     this.#merchants.delete(merchantNo);
     this.#settleSharers(fp);
   }
 }
 
-function toTerminal(row: TerminalRow): IndexedTerminal {
+/** A merchant entry that left the index: links to it no longer count, nor does its quiet. */
+function retire(merchant: LinkedMerchant): void {
+  merchant.retired = true;
+  merchant.quiet = false;
+}
+
+// Every field is set at creation, so that all entries share one shape (fast property access).
+function toTerminal(row: TerminalRow): LinkedTerminal {
   return {
     terminalId: row.terminal_id,
     merchantNo: row.merchant_no,
@@ -248,10 +290,12 @@ function toTerminal(row: TerminalRow): IndexedTerminal {
     model: row.model,
     firmwareVersion: row.firmware_version,
     serialNumber: row.serial_number,
+    quiet: false,
+    linked: undefined,
   };
 }
 
-function toMerchant(row: MerchantRow): IndexedMerchant {
+function toMerchant(row: MerchantRow): LinkedMerchant {
   return {
     merchantNo: row.merchant_no,
     name: row.name,
@@ -273,5 +317,8 @@ function toMerchant(row: MerchantRow): IndexedMerchant {
         : null,
     openIncidentId: row.open_incident_id,
     settlementHeld: row.settlement_held,
+    quiet: false,
+    retired: false,
+    sharers: [],
   };
 }

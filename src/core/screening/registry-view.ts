@@ -45,6 +45,11 @@ export interface IndexedMerchant {
 export interface RegistryView {
   terminal(terminalId: string): IndexedTerminal | undefined;
   merchant(merchantNo: string): IndexedMerchant | undefined;
+  /**
+   * The merchant the terminal is bound to: the same as `merchant(terminal.merchantNo)`, which
+   * an index may answer from a link it keeps on the terminal instead of a second lookup.
+   */
+  boundMerchant(terminal: IndexedTerminal): IndexedMerchant | undefined;
   /** Other merchants settling to the same account that share no legal person with this one. */
   unrelatedSharers(merchant: IndexedMerchant): string[];
 }

@@ -219,6 +219,7 @@ function statusZh(status: string): string {
  * contains the other and the shorter has at least four characters.
  */
 export function receiptNameFits(receiptName: string, registeredName: string): boolean {
+  if (receiptName === registeredName) return true;
   let byReceipt = receiptFitCache.get(registeredName);
   const known = byReceipt?.get(receiptName);
   if (known !== undefined) return known;

@@ -55,6 +55,7 @@ function registry(merchants: IndexedMerchant[], terminals: IndexedTerminal[]): R
   return {
     merchant: (no) => byNo.get(no),
     terminal: (id) => byId.get(id),
+    boundMerchant: (t) => byNo.get(t.merchantNo),
     unrelatedSharers: (m) =>
       merchants
         .filter(

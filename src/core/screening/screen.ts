@@ -28,7 +28,8 @@ export function screenQuickly(
 ): ScreenResult | null {
   const terminal = options.view.terminal(tx.terminalId);
   if (terminal?.quiet !== true || terminal.merchantNo !== tx.merchantNo) return null;
-  const merchant = options.view.merchant(tx.merchantNo);
+  // The terminal's own merchant, which is the transaction's: no second lookup by number.
+  const merchant = options.view.boundMerchant(terminal);
   if (merchant?.quiet !== true) return null;
   const account = merchant.account;
   if (
@@ -37,9 +38,11 @@ export function screenQuickly(
   ) {
     return null;
   }
+  const receiptName = tx.merchantNameOnReceipt;
   if (
-    tx.merchantNameOnReceipt !== null &&
-    !receiptNameFits(tx.merchantNameOnReceipt, merchant.name)
+    receiptName !== null &&
+    receiptName !== merchant.name &&
+    !receiptNameFits(receiptName, merchant.name)
   ) {
     return null;
   }

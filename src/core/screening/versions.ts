@@ -10,6 +10,26 @@ function parts(version: string): number[] | null {
 
 /** True when `version` is below `minimum`; false when either cannot be read. */
 export function isBelow(version: string, minimum: string): boolean {
+  // A fleet runs a handful of versions against a handful of minimums: remember the answers.
+  let byVersion = answers.get(minimum);
+  const known = byVersion?.get(version);
+  if (known !== undefined) return known;
+  const below = compare(version, minimum);
+  if (!byVersion) {
+    if (answers.size >= MINIMUMS_MAX) answers.clear();
+    byVersion = new Map();
+    answers.set(minimum, byVersion);
+  }
+  if (byVersion.size >= VERSIONS_MAX) byVersion.clear();
+  byVersion.set(version, below);
+  return below;
+}
+
+const MINIMUMS_MAX = 1_000;
+const VERSIONS_MAX = 10_000;
+const answers = new Map<string, Map<string, boolean>>();
+
+function compare(version: string, minimum: string): boolean {
   const a = parts(version);
   const b = parts(minimum);
   if (!a || !b) return false;
