@@ -13,6 +13,7 @@ import type {
 } from '../../core/screening/registry-view.js';
 import { DEFAULT_POLICY, type ScreeningPolicy } from '../../core/screening/policy.js';
 import { merchantIsQuiet, terminalIsQuiet } from '../../core/screening/rules.js';
+import { ShortKeyMap } from '../../core/screening/short-key-map.js';
 
 export const REGISTRY_CHANNEL = 'settleguard_registry';
 /** Keys per notification; more than this and the receivers reload everything. */
@@ -110,7 +111,8 @@ export class RegistryIndex implements RegistryView {
     this.#policy = options.policy ?? DEFAULT_POLICY;
   }
 
-  #terminals = new Map<string, LinkedTerminal>();
+  // Every screened transaction looks its terminal up here: a table made for 8-character ids.
+  #terminals = new ShortKeyMap<LinkedTerminal>();
   #merchants = new Map<string, LinkedMerchant>();
   /** account fingerprint → merchant number → legal person fingerprint */
   #byAccount = new Map<string, Map<string, string>>();
@@ -164,9 +166,10 @@ export class RegistryIndex implements RegistryView {
   async loadAll(q: Queryable): Promise<void> {
     const terminals = await q.query<TerminalRow>(TERMINAL_SQL);
     const merchants = await q.query<MerchantRow>(MERCHANT_SQL);
-    this.#terminals = new Map(
-      terminals.rows.map((row) => [row.terminal_id, this.#withQuiet(toTerminal(row))]),
-    );
+    this.#terminals = new ShortKeyMap(terminals.rows.length);
+    for (const row of terminals.rows) {
+      this.#terminals.set(row.terminal_id, this.#withQuiet(toTerminal(row)));
+    }
     for (const merchant of this.#merchants.values()) retire(merchant);
     this.#merchants = new Map();
     this.#byAccount = new Map();

@@ -1,0 +1,77 @@
+import { describe, expect, it } from 'vitest';
+import { ShortKeyMap } from './short-key-map.js';
+
+/** A small seeded generator, so that a failure can be replayed. */
+function mulberry32(seed: number): () => number {
+  let a = seed;
+  return () => {
+    a = (a + 0x6d2b79f5) | 0;
+    let t = Math.imul(a ^ (a >>> 15), 1 | a);
+    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+describe('ShortKeyMap', () => {
+  it('behaves as a Map under random sets, gets and deletes, with growth', () => {
+    for (const seed of [1, 2, 3, 4, 5]) {
+      const random = mulberry32(seed);
+      // A small alphabet makes probe runs collide and deletions shift entries.
+      const alphabet = ['A', 'B', 'C', '0', '1', 'é', '终', '\u0000'];
+      const key = () => {
+        const length = Math.floor(random() * 11);
+        let k = '';
+        for (let i = 0; i < length; i += 1) {
+          // Mostly packable ASCII, sometimes not.
+          const pick = random() < 0.9 ? Math.floor(random() * 5) : Math.floor(random() * 8);
+          k += alphabet[pick] ?? 'A';
+        }
+        return k;
+      };
+      const map = new ShortKeyMap<number>();
+      const reference = new Map<string, number>();
+      for (let step = 0; step < 20_000; step += 1) {
+        const k = key();
+        const r = random();
+        if (r < 0.5) {
+          map.set(k, step);
+          reference.set(k, step);
+        } else if (r < 0.8) {
+          expect(map.delete(k)).toBe(reference.delete(k));
+        } else {
+          expect(map.get(k)).toBe(reference.get(k));
+        }
+        expect(map.size).toBe(reference.size);
+      }
+      for (const [k, v] of reference) expect(map.get(k)).toBe(v);
+      expect([...map.values()].sort((a, b) => a - b)).toEqual(
+        [...reference.values()].sort((a, b) => a - b),
+      );
+    }
+  });
+
+  it('tells apart keys that differ only in length or in one character', () => {
+    const map = new ShortKeyMap<string>(4);
+    for (const k of ['', 'A', 'A0', 'A00', '12345678', '12345679', '123456789', '1234567']) {
+      map.set(k, `v${k}`);
+    }
+    expect(map.get('A')).toBe('vA');
+    expect(map.get('A00')).toBe('vA00');
+    expect(map.get('A000')).toBeUndefined();
+    expect(map.get('12345678')).toBe('v12345678');
+    expect(map.get('123456789')).toBe('v123456789');
+    expect(map.get('1234567')).toBe('v1234567');
+    expect(map.get('')).toBe('v');
+    expect(map.size).toBe(8);
+  });
+
+  it('holds 100,000 terminal ids and finds each', () => {
+    const map = new ShortKeyMap<number>(100_000);
+    for (let i = 0; i < 100_000; i += 1) map.set(`T${String(i).padStart(7, '0')}`, i);
+    expect(map.size).toBe(100_000);
+    for (let i = 0; i < 100_000; i += 997) {
+      expect(map.get(`T${String(i).padStart(7, '0')}`)).toBe(i);
+    }
+    expect(map.get('T9999999')).toBeUndefined();
+  });
+});
