@@ -38,8 +38,8 @@ function slotOf(high: number, low: number, mask: number): number {
 }
 
 export class ShortKeyMap<V> {
-  #high: Int32Array;
-  #low: Int32Array;
+  /** The packed key of slot i at 2i (high half) and 2i + 1 (low half): one cache line. */
+  #keys: Int32Array;
   #values: (V | undefined)[];
   #mask: number;
   #packed = 0;
@@ -48,8 +48,7 @@ export class ShortKeyMap<V> {
   constructor(expected = 0) {
     let capacity = MIN_CAPACITY;
     while (capacity < expected * 2) capacity *= 2;
-    this.#high = new Int32Array(capacity);
-    this.#low = new Int32Array(capacity);
+    this.#keys = new Int32Array(capacity * 2);
     this.#values = new Array<V | undefined>(capacity).fill(undefined);
     this.#mask = capacity - 1;
   }
@@ -64,12 +63,13 @@ export class ShortKeyMap<V> {
     const low = half(key, 4);
     if (high === NOT_PACKABLE || low === NOT_PACKABLE) return this.#other.get(key);
     const values = this.#values;
+    const keys = this.#keys;
     const mask = this.#mask;
     let slot = slotOf(high, low, mask);
     for (;;) {
       const value = values[slot];
       if (value === undefined) return undefined;
-      if (this.#high[slot] === high && this.#low[slot] === low) return value;
+      if (keys[2 * slot] === high && keys[2 * slot + 1] === low) return value;
       slot = (slot + 1) & mask;
     }
   }
@@ -90,14 +90,14 @@ export class ShortKeyMap<V> {
     const mask = this.#mask;
     let slot = slotOf(high, low, mask);
     while (this.#values[slot] !== undefined) {
-      if (this.#high[slot] === high && this.#low[slot] === low) {
+      if (this.#keys[2 * slot] === high && this.#keys[2 * slot + 1] === low) {
         this.#values[slot] = value;
         return this;
       }
       slot = (slot + 1) & mask;
     }
-    this.#high[slot] = high;
-    this.#low[slot] = low;
+    this.#keys[2 * slot] = high;
+    this.#keys[2 * slot + 1] = low;
     this.#values[slot] = value;
     this.#packed += 1;
     return this;
@@ -111,7 +111,7 @@ export class ShortKeyMap<V> {
     let slot = slotOf(high, low, mask);
     for (;;) {
       if (this.#values[slot] === undefined) return false;
-      if (this.#high[slot] === high && this.#low[slot] === low) break;
+      if (this.#keys[2 * slot] === high && this.#keys[2 * slot + 1] === low) break;
       slot = (slot + 1) & mask;
     }
     // Backward-shift deletion: pull later entries of the probe run into the hole, so that no
@@ -121,12 +121,14 @@ export class ShortKeyMap<V> {
     for (;;) {
       next = (next + 1) & mask;
       if (this.#values[next] === undefined) break;
-      const home = slotOf(this.#high[next] ?? 0, this.#low[next] ?? 0, mask);
+      const nextHigh = this.#keys[2 * next] ?? 0;
+      const nextLow = this.#keys[2 * next + 1] ?? 0;
+      const home = slotOf(nextHigh, nextLow, mask);
       // Move the entry when its home is not cyclically within (hole, next].
       const stays = hole <= next ? home > hole && home <= next : home > hole || home <= next;
       if (!stays) {
-        this.#high[hole] = this.#high[next] ?? 0;
-        this.#low[hole] = this.#low[next] ?? 0;
+        this.#keys[2 * hole] = nextHigh;
+        this.#keys[2 * hole + 1] = nextLow;
         this.#values[hole] = this.#values[next];
         hole = next;
       }
@@ -142,19 +144,17 @@ export class ShortKeyMap<V> {
   }
 
   #grow(): void {
-    const high = this.#high;
-    const low = this.#low;
+    const keys = this.#keys;
     const values = this.#values;
     const capacity = values.length * 2;
-    this.#high = new Int32Array(capacity);
-    this.#low = new Int32Array(capacity);
+    this.#keys = new Int32Array(capacity * 2);
     this.#values = new Array<V | undefined>(capacity).fill(undefined);
     this.#mask = capacity - 1;
     this.#packed = 0;
     for (let slot = 0; slot < values.length; slot += 1) {
       const value = values[slot];
       if (value === undefined) continue;
-      this.#insertPacked(high[slot] ?? 0, low[slot] ?? 0, value);
+      this.#insertPacked(keys[2 * slot] ?? 0, keys[2 * slot + 1] ?? 0, value);
     }
   }
 
@@ -162,8 +162,8 @@ export class ShortKeyMap<V> {
     const mask = this.#mask;
     let slot = slotOf(high, low, mask);
     while (this.#values[slot] !== undefined) slot = (slot + 1) & mask;
-    this.#high[slot] = high;
-    this.#low[slot] = low;
+    this.#keys[2 * slot] = high;
+    this.#keys[2 * slot + 1] = low;
     this.#values[slot] = value;
     this.#packed += 1;
   }
