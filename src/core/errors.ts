@@ -85,6 +85,16 @@ export const ERROR_CODES = {
   uscc_required: 'uscc_required',
   /** The merchant of a terminal or account does not exist. */
   merchant_unknown: 'merchant_unknown',
+
+  // Settlement.
+  /** A hold release was asked for while the merchant has no active, verified account in force. */
+  no_verified_account: 'no_verified_account',
+  /** A hold release was asked for while the merchant has an open incident (containment). */
+  open_containment: 'open_containment',
+  /** A hold release was asked for a merchant with no hold and no held money. */
+  nothing_held: 'nothing_held',
+  /** A bank result names a line that is not in a state that result applies to (paid for a held line). */
+  result_not_applicable: 'result_not_applicable',
 } as const;
 
 export type ErrorCode = keyof typeof ERROR_CODES;

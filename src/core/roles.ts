@@ -34,6 +34,15 @@ export const PERMISSIONS = {
   'transactions.read': ['admin', 'risk', 'ops', 'approver', 'support', 'auditor', 'merchant'],
   'authorize.check': ['admin', 'risk', 'ops', 'switch'],
   'incidents.read': ['admin', 'risk', 'ops', 'approver', 'support', 'auditor', 'merchant'],
+  // Settlement. Runs and their lines are the acquirer's; a merchant user sees its own balance
+  // and lines through ledger.read, scoped.
+  'settlement.run': ['admin', 'ops'],
+  'settlement.read': ['admin', 'risk', 'ops', 'approver', 'support', 'auditor'],
+  'settlement.payout_file': ['admin', 'ops'],
+  'settlement.results': ['admin', 'ops'],
+  'settlement.release': ['admin', 'approver'],
+  'ledger.read': ['admin', 'risk', 'ops', 'approver', 'support', 'auditor', 'merchant'],
+  'ledger.verify': ['admin', 'auditor', 'ops'],
 } as const satisfies Record<string, readonly Role[]>;
 
 export type Permission = keyof typeof PERMISSIONS;

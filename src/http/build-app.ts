@@ -24,6 +24,9 @@ import { alertRoutes } from './routes/alerts.js';
 import { accountRoutes } from './routes/accounts.js';
 import { transactionRoutes } from './routes/transactions.js';
 import { incidentRoutes } from './routes/incidents.js';
+import { settlementRoutes } from './routes/settlement.js';
+import { ledgerRoutes } from './routes/ledger.js';
+import { DEFAULT_SETTLEMENT_POLICY, type SettlementPolicy } from '../core/settlement/policy.js';
 
 export interface AppOptions {
   logLevel: string;
@@ -34,6 +37,8 @@ export interface AppOptions {
   consoleDir: string | null;
   version: string;
   policy: ScreeningPolicy;
+  /** Settlement cycles, fee rates, cooling-off; the default when absent. */
+  settlementPolicy?: SettlementPolicy;
   /** Where log lines go (tests capture them); standard output by default. */
   logStream?: NodeJS.WritableStream;
 }
@@ -101,6 +106,10 @@ export async function buildApp(ctx: AppContext, options: AppOptions): Promise<Fa
   await app.register(transactionRoutes(ctx, { policy: options.policy }));
   await app.register(incidentRoutes(ctx));
   await app.register(auditRoutes(ctx));
+  await app.register(
+    settlementRoutes(ctx, { policy: options.settlementPolicy ?? DEFAULT_SETTLEMENT_POLICY }),
+  );
+  await app.register(ledgerRoutes(ctx));
 
   const indexHtml =
     options.consoleDir && fs.existsSync(path.join(options.consoleDir, 'index.html'))

@@ -42,6 +42,10 @@ const STATUS: Record<ErrorCode, number> = {
   screening_unavailable: 503,
   uscc_required: 422,
   merchant_unknown: 422,
+  no_verified_account: 409,
+  open_containment: 409,
+  nothing_held: 409,
+  result_not_applicable: 409,
 };
 
 const TITLES: Partial<Record<number, string>> = {
