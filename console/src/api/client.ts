@@ -79,6 +79,17 @@ async function readProblem(response: Response): Promise<ApiError> {
 
 /** Calls the API with the session cookie and returns the parsed JSON body (undefined for 204). */
 export async function request<T>(path: string, options: RequestOptions = {}): Promise<T> {
+  return (await requestWithStatus<T>(path, options)).body;
+}
+
+/**
+ * As `request`, with the status the server answered: for calls whose 200 and 201 mean different
+ * things (a settlement run made now, or the one made before for the same date).
+ */
+export async function requestWithStatus<T>(
+  path: string,
+  options: RequestOptions = {},
+): Promise<{ status: number; body: T }> {
   const timeout = AbortSignal.timeout(REQUEST_TIMEOUT_MS);
   const signal = options.signal ? AbortSignal.any([options.signal, timeout]) : timeout;
   const headers: Record<string, string> = { Accept: 'application/json' };
@@ -112,10 +123,72 @@ export async function request<T>(path: string, options: RequestOptions = {}): Pr
     }
     throw problem;
   }
-  if (response.status === 204) return undefined as T;
+  if (response.status === 204) return { status: 204, body: undefined as T };
   try {
-    return (await response.json()) as T;
+    return { status: response.status, body: (await response.json()) as T };
   } catch {
     throw new ApiError({ status: response.status, code: 'bad_response' });
   }
+}
+
+/** A file the API answered: its content, the name the server gave it, and its headers. */
+export interface DownloadedFile {
+  blob: Blob;
+  filename: string;
+  headers: Headers;
+}
+
+function filenameOf(response: Response, fallback: string): string {
+  const disposition = response.headers.get('content-disposition') ?? '';
+  const star = /filename\*=UTF-8''([^;]+)/i.exec(disposition);
+  if (star?.[1] !== undefined) {
+    try {
+      return decodeURIComponent(star[1]);
+    } catch {
+      // A malformed encoded name: the plain one, or the fallback, is used instead.
+    }
+  }
+  const plain = /filename="?([^";]+)"?/i.exec(disposition);
+  return plain?.[1] ?? fallback;
+}
+
+/**
+ * Fetches a file (a CSV, say) with the session cookie. Failures are ApiErrors as for `request`,
+ * so that a refusal is said in words instead of a problem document being saved as the file.
+ */
+export async function download(path: string, fallbackName: string): Promise<DownloadedFile> {
+  let response: Response;
+  try {
+    response = await fetch(buildUrl(path, undefined), {
+      credentials: 'same-origin',
+      signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS),
+    });
+  } catch {
+    throw new ApiError({ status: 0, code: 'network_error' });
+  }
+  if (!response.ok) {
+    const problem = await readProblem(response);
+    if (response.status === 401 && problem.code === 'unauthenticated') {
+      unauthenticatedListener?.();
+    }
+    throw problem;
+  }
+  return {
+    blob: await response.blob(),
+    filename: filenameOf(response, fallbackName),
+    headers: response.headers,
+  };
+}
+
+/** Hands a downloaded file to the browser to save under its name. */
+export function saveFile(file: DownloadedFile): void {
+  const url = URL.createObjectURL(file.blob);
+  const anchor = document.createElement('a');
+  anchor.href = url;
+  anchor.download = file.filename;
+  document.body.append(anchor);
+  anchor.click();
+  anchor.remove();
+  // Revoked a moment later: some browsers read the URL after click() has returned.
+  window.setTimeout(() => URL.revokeObjectURL(url), 10_000);
 }

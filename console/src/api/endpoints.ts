@@ -1,6 +1,17 @@
-import { request } from './client';
+import { download, request, requestWithStatus } from './client';
 import type {
   Alert,
+  HeldByReason,
+  LedgerEntry,
+  LineStatus,
+  SettlementBalance,
+  SettlementCycle,
+  SettlementLine,
+  SettlementRelease,
+  SettlementResultInput,
+  SettlementResultsResponse,
+  SettlementRun,
+  SettlementRunWithLines,
   IncidentDetail,
   IncidentSummary,
   MerchantDetail,
@@ -121,4 +132,72 @@ export const transactionApi = {
       query: { ...filter, limit: PAGE_SIZE, cursor },
       signal,
     }),
+};
+
+export interface SettlementLineFilter {
+  status?: LineStatus | undefined;
+  merchantNo?: string | undefined;
+}
+
+/** Most bank results the server takes in one call; a longer file is sent in several. */
+export const SETTLEMENT_RESULTS_BATCH_MAX = 1000;
+
+/** Page size of the settlement lists on a merchant's page, below its other sections. */
+const MERCHANT_SETTLEMENT_PAGE = 20;
+
+const merchantRoute = (merchantNo: string, rest: string) =>
+  `/merchants/${encodeURIComponent(merchantNo)}/${rest}`;
+
+export const settlementApi = {
+  listRuns: (cursor: string | undefined, signal?: AbortSignal) =>
+    request<Page<SettlementRun>>('/settlement-runs', {
+      query: { limit: PAGE_SIZE, cursor },
+      signal,
+    }),
+  /** Settles a business date (admin, ops): 201 a new run, 200 the run made before for that date. */
+  createRun: (businessDate: string, cycle: SettlementCycle | undefined) =>
+    requestWithStatus<SettlementRunWithLines>('/settlement-runs', {
+      method: 'POST',
+      body: cycle === undefined ? { businessDate } : { businessDate, cycle },
+    }),
+  getRun: (runId: string, signal?: AbortSignal) =>
+    request<SettlementRunWithLines>(`/settlement-runs/${encodeURIComponent(runId)}`, { signal }),
+  runLines: (
+    runId: string,
+    filter: SettlementLineFilter,
+    cursor: string | undefined,
+    signal?: AbortSignal,
+  ) =>
+    request<Page<SettlementLine>>(`/settlement-runs/${encodeURIComponent(runId)}/lines`, {
+      query: { ...filter, limit: PAGE_SIZE, cursor },
+      signal,
+    }),
+  /** The payout file (CSV with full account numbers): admin and ops only, audited by the server. */
+  payoutFile: (runId: string) =>
+    download(`/settlement-runs/${encodeURIComponent(runId)}/payout-file`, `payout-${runId}.csv`),
+  recordResults: (results: SettlementResultInput[]) =>
+    request<SettlementResultsResponse>('/settlement-results', {
+      method: 'POST',
+      body: { results },
+    }),
+  /** Releases a merchant's held money (admin, approver). */
+  releaseHold: (merchantNo: string, reason: string) =>
+    request<SettlementRelease>(merchantRoute(merchantNo, 'settlement-hold/release'), {
+      method: 'POST',
+      body: { reason },
+    }),
+  balance: (merchantNo: string, signal?: AbortSignal) =>
+    request<SettlementBalance>(merchantRoute(merchantNo, 'settlement-balance'), { signal }),
+  merchantLines: (merchantNo: string, cursor: string | undefined, signal?: AbortSignal) =>
+    request<Page<SettlementLine>>(merchantRoute(merchantNo, 'settlement-lines'), {
+      query: { limit: MERCHANT_SETTLEMENT_PAGE, cursor },
+      signal,
+    }),
+  ledgerEntries: (merchantNo: string, cursor: string | undefined, signal?: AbortSignal) =>
+    request<Page<LedgerEntry>>(merchantRoute(merchantNo, 'ledger-entries'), {
+      query: { limit: MERCHANT_SETTLEMENT_PAGE, cursor },
+      signal,
+    }),
+  heldByReason: (signal?: AbortSignal) =>
+    request<HeldByReason>('/settlement-holds/summary', { signal }),
 };

@@ -276,3 +276,218 @@ export interface ProblemBody {
   detail?: string;
   errors?: FieldWarning[];
 }
+
+// Settlement and the ledger (issue 4).
+
+/** What a settlement line is: see src/core/settlement/screening.ts on the server. */
+export const LINE_STATUSES = ['ready', 'held', 'carried', 'paid', 'returned'] as const;
+export type LineStatus = (typeof LINE_STATUSES)[number];
+
+/** Why a line is held; a reason the console does not know is shown by its code. */
+export const HOLD_REASONS = [
+  'merchant_unknown',
+  'account_missing',
+  'account_changed',
+  'account_not_active',
+  'account_not_verified',
+  'account_name_mismatch',
+  'account_cooling_off',
+  'shared_account',
+  'settlement_hold',
+  'open_incident',
+  // Money the bank sent back (the summary of money on hold names it so).
+  'settlement_returned',
+] as const;
+
+/** The bank's return reasons, normalised by the server; the bank's own words come beside them. */
+export const RETURN_CODES = [
+  'account_closed',
+  'account_frozen',
+  'name_mismatch',
+  'invalid_account',
+  'bank_rejected',
+  'other',
+] as const;
+export type ReturnCode = (typeof RETURN_CODES)[number];
+
+export const SETTLEMENT_CYCLES = ['T1', 'D1', 'D0'] as const;
+export type SettlementCycle = (typeof SETTLEMENT_CYCLES)[number];
+
+export interface SettlementRunTotals {
+  lines: number;
+  readyCount: number;
+  readyFen: number;
+  heldCount: number;
+  heldFen: number;
+  carriedCount: number;
+  carriedFen: number;
+  paidCount: number;
+  paidFen: number;
+  returnedCount: number;
+  returnedFen: number;
+  netFen: number;
+  feesFen: number;
+}
+
+export interface SettlementRun {
+  id: string;
+  /** YYYY-MM-DD, a day in China time. */
+  businessDate: string;
+  cycle: SettlementCycle;
+  trigger: 'manual' | 'scheduled';
+  periodStart: string;
+  periodEnd: string;
+  cutoffAt: string;
+  createdBy: string;
+  createdAt: string;
+  totals: SettlementRunTotals;
+}
+
+export interface SettlementLine {
+  id: string;
+  runId: string;
+  merchantNo: string;
+  businessDate: string;
+  transactionCount: number;
+  purchasesFen: number;
+  /** Refunds, reversals and voids of the day. */
+  deductionsFen: number;
+  netFen: number;
+  /** Parts per million: 0.6 % is 6,000. */
+  feeRatePpm: number;
+  feeFen: number;
+  releasedInFen: number;
+  carriedInFen: number;
+  amountFen: number;
+  status: LineStatus;
+  /** Codes of HOLD_REASONS, or newer ones. */
+  holdReasons: string[];
+  accountId: string | null;
+  accountNumberMasked: string | null;
+  accountName: string | null;
+  bankName: string | null;
+  releaseId: string | null;
+  absorbedByLineId: string | null;
+  paidAt: string | null;
+  returnedAt: string | null;
+  returnCode: ReturnCode | null;
+  /** The bank's own words. */
+  returnText: string | null;
+  createdAt: string;
+}
+
+export interface SettlementRunWithLines extends SettlementRun {
+  lines: SettlementLine[];
+  linesNextCursor?: string;
+}
+
+/** One bank answer, as POST /settlement-results takes it. */
+export interface SettlementResultInput {
+  lineId: string;
+  status: 'paid' | 'returned';
+  reason?: string;
+  bankReference?: string;
+}
+
+export const RESULT_OUTCOMES = ['applied', 'unchanged', 'rejected'] as const;
+export type ResultOutcome = (typeof RESULT_OUTCOMES)[number];
+
+export interface SettlementResultOutcome {
+  lineId: string;
+  outcome: ResultOutcome;
+  lineStatus?: string;
+  returnCode?: string;
+  incidentId?: string;
+  error?: { code: string; message: string };
+}
+
+export interface SettlementResultsResponse {
+  applied: number;
+  unchanged: number;
+  rejected: number;
+  results: SettlementResultOutcome[];
+}
+
+export interface SettlementRelease {
+  id: string;
+  merchantNo: string;
+  holdId: string | null;
+  amountFen: number;
+  lineCount: number;
+  reason: string;
+  releasedBy: string;
+  releasedAt: string;
+}
+
+/** A merchant's money by state, from the ledger. */
+export interface SettlementBalance {
+  merchantNo: string;
+  /** Owed, not yet in a payout; may be negative after refunds. */
+  pendingFen: number;
+  heldFen: number;
+  /** Released from hold, going out on the next run. */
+  releasedFen: number;
+  inFlightFen: number;
+  /** Paid and not returned. */
+  paidFen: number;
+  /** Returned and still held (part of heldFen). */
+  returnedFen: number;
+  feesFen: number;
+  capturedFen: number;
+  hold: null | {
+    id: string;
+    reason: string;
+    placedAt: string;
+    placedBy: string;
+    incidentId: string | null;
+  };
+}
+
+/** The ledger's accounts; an account the console does not know is shown by the server's name. */
+export const LEDGER_ACCOUNTS = [
+  'clearing_receivable',
+  'settlement_bank',
+  'fee_income',
+  'merchant_payable',
+  'merchant_held',
+  'merchant_released',
+  'payout_in_flight',
+  'misrouted_receivable',
+  'cardholder_refund_payable',
+] as const;
+
+export const JOURNAL_KINDS = [
+  'settlement',
+  'hold',
+  'paid',
+  'returned',
+  'release',
+  'reversal',
+] as const;
+
+/** One posting of a merchant's ledger: `amountFen` positive is a debit, negative a credit. */
+export interface LedgerEntry {
+  journalId: string;
+  seq: number;
+  kind: string;
+  at: string;
+  actor: string;
+  account: string;
+  accountName: LocalizedText;
+  amountFen: number;
+  runId: string | null;
+  lineId: string | null;
+}
+
+export interface HeldByReason {
+  totalFen: number;
+  lineCount: number;
+  merchantCount: number;
+  items: {
+    reason: string;
+    name: LocalizedText;
+    lineCount: number;
+    merchantCount: number;
+    amountFen: number;
+  }[];
+}

@@ -38,7 +38,15 @@ export type CodePrefix =
   | 'decision'
   | 'transactionType'
   | 'transactionStatus'
-  | 'actor';
+  | 'actor'
+  | 'lineStatus'
+  | 'holdReason'
+  | 'returnCode'
+  | 'cycle'
+  | 'journalKind'
+  | 'ledgerAccount'
+  | 'resultOutcome'
+  | 'resultProblem';
 
 export type Params = Record<string, string | number>;
 

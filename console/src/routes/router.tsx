@@ -5,12 +5,15 @@ import { describeProblem } from './common/problem';
 import { AlertListPage } from './alerts/AlertListPage';
 import { IncidentListPage } from './incidents/IncidentListPage';
 import { IncidentPage } from './incidents/IncidentPage';
+import { DashboardPage } from './dashboard/DashboardPage';
 import { AppLayout } from './layout/AppLayout';
 import { LoginPage } from './login/LoginPage';
 import { MerchantListPage } from './merchants/MerchantListPage';
 import { MerchantPage } from './merchants/MerchantPage';
 import { NotFoundPage } from './not-found/NotFoundPage';
 import { RequireSession, SessionProvider } from './session/session';
+import { SettlementRunListPage } from './settlement/SettlementRunListPage';
+import { SettlementRunPage } from './settlement/SettlementRunPage';
 import { TerminalListPage } from './terminals/TerminalListPage';
 import { TransactionListPage } from './transactions/TransactionListPage';
 
@@ -56,6 +59,9 @@ export const router = createBrowserRouter([
           { path: 'alerts', element: <AlertListPage /> },
           { path: 'incidents', element: <IncidentListPage /> },
           { path: 'incidents/:incidentId', element: <IncidentPage /> },
+          { path: 'dashboard', element: <DashboardPage /> },
+          { path: 'settlement', element: <SettlementRunListPage /> },
+          { path: 'settlement/runs/:runId', element: <SettlementRunPage /> },
           { path: '*', element: <NotFoundPage /> },
         ],
       },

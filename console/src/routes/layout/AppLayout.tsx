@@ -1,5 +1,7 @@
 import {
+  AccountBookOutlined,
   AlertOutlined,
+  DashboardOutlined,
   DesktopOutlined,
   FireOutlined,
   LogoutOutlined,
@@ -11,6 +13,8 @@ import {
 import { Button, Flex, Layout, Menu, Space, Tag, Typography, theme } from 'antd';
 import { Link, Outlet, useLocation, useNavigate } from 'react-router-dom';
 import { useT } from '../../i18n';
+import type { Role } from '../../api/types';
+import { canReadSettlement } from '../session/permissions';
 import { useCurrentUser, useSession } from '../session/session';
 import { LanguageSwitch } from './LanguageSwitch';
 import { ChangePasswordButton } from './ChangePassword';
@@ -18,12 +22,24 @@ import { ChangePasswordButton } from './ChangePassword';
 const { Header, Sider, Content } = Layout;
 
 const SECTIONS = [
+  { path: '/dashboard', labelKey: 'nav.dashboard', icon: <DashboardOutlined /> },
   { path: '/merchants', labelKey: 'nav.merchants', icon: <ShopOutlined /> },
   { path: '/terminals', labelKey: 'nav.terminals', icon: <DesktopOutlined /> },
   { path: '/transactions', labelKey: 'nav.transactions', icon: <TransactionOutlined /> },
   { path: '/alerts', labelKey: 'nav.alerts', icon: <AlertOutlined /> },
   { path: '/incidents', labelKey: 'nav.incidents', icon: <FireOutlined /> },
+  {
+    path: '/settlement',
+    labelKey: 'nav.settlement',
+    icon: <AccountBookOutlined />,
+    // Runs are the acquirer's; a merchant user sees its settlement on its own merchant page.
+    visible: canReadSettlement,
+  },
 ] as const;
+
+function visibleTo(section: (typeof SECTIONS)[number], role: Role): boolean {
+  return !('visible' in section) || section.visible(role);
+}
 
 export function AppLayout() {
   const { t, tCode } = useT();
@@ -33,7 +49,8 @@ export function AppLayout() {
   const navigate = useNavigate();
   const { token } = theme.useToken();
 
-  const selected = SECTIONS.find((section) => location.pathname.startsWith(section.path));
+  const sections = SECTIONS.filter((section) => visibleTo(section, user.role));
+  const selected = sections.find((section) => location.pathname.startsWith(section.path));
 
   return (
     <Layout style={{ minHeight: '100vh' }}>
@@ -68,7 +85,7 @@ export function AppLayout() {
             theme="dark"
             mode="inline"
             selectedKeys={selected ? [selected.path] : []}
-            items={SECTIONS.map((section) => ({
+            items={sections.map((section) => ({
               key: section.path,
               icon: section.icon,
               label: <Link to={section.path}>{t(section.labelKey)}</Link>,

@@ -25,6 +25,7 @@ import { useCursorList } from '../common/use-cursor-list';
 import { useLoader } from '../common/use-loader';
 import { canChangeTerminalStatus } from '../session/permissions';
 import { useCurrentUser } from '../session/session';
+import { MerchantSettlement } from '../settlement/MerchantSettlement';
 import { AccountDetails } from './AccountDetails';
 import { TerminalStatusDialog } from './TerminalStatusDialog';
 import type { TerminalStatusAction } from './TerminalStatusDialog';
@@ -97,6 +98,11 @@ function MerchantView({
       <SectionCard title={t('terminals.ofMerchant', { count: merchant.terminals.length })}>
         <MerchantTerminals terminals={merchant.terminals} onChanged={onChanged} />
       </SectionCard>
+      <MerchantSettlement
+        merchantNo={merchant.merchantNo}
+        holdRules={merchant.settlementHold?.rules ?? []}
+        onChanged={onChanged}
+      />
       <SectionCard title={t('merchant.alerts')}>
         <MerchantAlerts merchantNo={merchant.merchantNo} />
       </SectionCard>

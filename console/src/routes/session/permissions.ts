@@ -10,3 +10,40 @@ const TERMINAL_STATUS_ROLES: readonly Role[] = ['admin', 'risk'];
 export function canChangeTerminalStatus(role: Role): boolean {
   return TERMINAL_STATUS_ROLES.includes(role);
 }
+
+// Settlement: `settlement.*` in src/core/roles.ts.
+const SETTLEMENT_READ_ROLES: readonly Role[] = [
+  'admin',
+  'risk',
+  'ops',
+  'approver',
+  'support',
+  'auditor',
+];
+const SETTLEMENT_RUN_ROLES: readonly Role[] = ['admin', 'ops'];
+const SETTLEMENT_RELEASE_ROLES: readonly Role[] = ['admin', 'approver'];
+
+/** See settlement runs and their lines (the acquirer's staff; a merchant sees its own page). */
+export function canReadSettlement(role: Role): boolean {
+  return SETTLEMENT_READ_ROLES.includes(role);
+}
+
+/** Settle a business date. */
+export function canCreateSettlementRun(role: Role): boolean {
+  return SETTLEMENT_RUN_ROLES.includes(role);
+}
+
+/** Download a payout file (full account numbers; every download is audited). */
+export function canDownloadPayoutFile(role: Role): boolean {
+  return SETTLEMENT_RUN_ROLES.includes(role);
+}
+
+/** Send the bank's results (paid, returned). */
+export function canRecordSettlementResults(role: Role): boolean {
+  return SETTLEMENT_RUN_ROLES.includes(role);
+}
+
+/** Release a merchant's held money, with a reason. */
+export function canReleaseSettlementHold(role: Role): boolean {
+  return SETTLEMENT_RELEASE_ROLES.includes(role);
+}
