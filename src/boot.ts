@@ -21,6 +21,8 @@ import { DEFAULT_POLICY, type ScreeningPolicy } from './core/screening/policy.js
 import { startIso8583Listener, type Iso8583Listener } from './ingest/iso8583-listener.js';
 import { startJetStreamConsumer } from './ingest/jetstream.js';
 import { seedDemoTransactions } from './sim/demo-incidents.js';
+import { DEFAULT_SETTLEMENT_POLICY, type SettlementPolicy } from './core/settlement/policy.js';
+import { startSettlementScheduler } from './app/settlement/scheduler.js';
 
 export interface BootOptions {
   port: number;
@@ -44,6 +46,10 @@ export interface BootOptions {
   iso8583Encoding?: 'bcd' | 'ascii';
   /** Consume the JetStream transaction stream of this NATS server. */
   natsUrl?: string | null;
+  /** Settlement cycles, fee rates, cooling-off; the default when absent. */
+  settlementPolicy?: SettlementPolicy;
+  /** Make scheduled settlement runs in this process (off unless asked: tests boot too). */
+  settlementSchedule?: boolean;
 }
 
 export interface Running {
@@ -123,6 +129,7 @@ export async function boot(options: BootOptions): Promise<Running> {
         options.consoleDir === undefined ? projectPath('console', 'dist') : options.consoleDir,
       version: packageVersion(),
       policy: options.policy ?? DEFAULT_POLICY,
+      settlementPolicy: options.settlementPolicy ?? DEFAULT_SETTLEMENT_POLICY,
     });
     let demoLoaded = false;
     if (!options.databaseUrl && options.dataDir) {
@@ -159,6 +166,12 @@ export async function boot(options: BootOptions): Promise<Running> {
           log: app.log,
         })
       : null;
+    const settlement = options.settlementSchedule
+      ? startSettlementScheduler(ctx, {
+          policy: options.settlementPolicy ?? DEFAULT_SETTLEMENT_POLICY,
+          log: app.log,
+        })
+      : null;
     const address = app.server.address();
     const port = typeof address === 'object' && address ? address.port : options.port;
     const shownHost = options.host === '0.0.0.0' ? '127.0.0.1' : options.host;
@@ -168,6 +181,7 @@ export async function boot(options: BootOptions): Promise<Running> {
       app,
       ctx,
       async close() {
+        await settlement?.stop();
         await stream?.stop();
         await iso8583?.stop();
         await app.close();

@@ -6,6 +6,11 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { DEFAULT_POLICY, RULES, type ScreeningPolicy } from './core/screening/policy.js';
 import { DECISIONS } from './core/transaction.js';
+import {
+  DEFAULT_SETTLEMENT_POLICY,
+  parseSettlementPolicy,
+  type SettlementPolicy,
+} from './core/settlement/policy.js';
 
 export interface Config {
   /** HTTP port; 0 picks a free one (tests). */
@@ -42,6 +47,10 @@ export interface Config {
   iso8583Port: number | null;
   /** Field encoding of that traffic: CUP-style BCD or ASCII. */
   iso8583Encoding: 'bcd' | 'ascii';
+  /** Settlement cycles, fee rates, cooling-off and calendar: SETTLEGUARD_SETTLEMENT_FILE. */
+  settlementPolicy: SettlementPolicy;
+  /** Make the scheduled settlement runs in this process. */
+  settlementSchedule: boolean;
 }
 
 export class ConfigError extends Error {
@@ -109,6 +118,10 @@ export function loadConfig(options: {
       ? integer(env, 'SETTLEGUARD_ISO8583_PORT', 0, 1, 65535)
       : null,
     iso8583Encoding: iso8583Encoding(env.SETTLEGUARD_ISO8583_ENCODING),
+    settlementPolicy: env.SETTLEGUARD_SETTLEMENT_FILE
+      ? loadSettlementPolicy(path.resolve(cwd, env.SETTLEGUARD_SETTLEMENT_FILE))
+      : DEFAULT_SETTLEMENT_POLICY,
+    settlementSchedule: flag(env, 'SETTLEGUARD_SETTLEMENT_SCHEDULE', true),
   };
 }
 
@@ -116,6 +129,17 @@ function iso8583Encoding(raw: string | undefined): 'bcd' | 'ascii' {
   if (raw === undefined || raw === '' || raw === 'bcd') return 'bcd';
   if (raw === 'ascii') return 'ascii';
   throw new ConfigError(`SETTLEGUARD_ISO8583_ENCODING must be bcd or ascii, got "${raw}"`);
+}
+
+/** Reads the settlement policy file (JSON); every field is checked by name and format. */
+export function loadSettlementPolicy(file: string): SettlementPolicy {
+  try {
+    return parseSettlementPolicy(JSON.parse(fs.readFileSync(file, 'utf8')));
+  } catch (error) {
+    throw new ConfigError(
+      `SETTLEGUARD_SETTLEMENT_FILE ${file}: ${error instanceof Error ? error.message : String(error)}`,
+    );
+  }
 }
 
 /**

@@ -6,6 +6,9 @@
  *   audit verify
  *   ingest FILE [--format ndjson|iso8583] [--encoding bcd|ascii]
  *   simulate [--url URL --token TOKEN] [--seed N] [--merchants N] [--days N] [--json]
+ *   settle --date YYYY-MM-DD [--cycle T1|D1|D0]
+ *   settle-results FILE [--format csv|ndjson]
+ *   ledger verify
  * It opens the same database as the server. The embedded database can be open in one process
  * at a time: stop the server first, or use the HTTP API while it runs.
  */
@@ -24,6 +27,12 @@ import { ROLES, type Role } from '../core/roles.js';
 import { PROJECT_ROOT } from '../project-root.js';
 import { simulateCommand } from '../sim/cli.js';
 import { readPortfolioFile } from '../ingest/portfolio-file.js';
+import { createRun } from '../app/settlement/create-run.js';
+import { runTotals } from '../app/settlement/queries.js';
+import { recordResults, RESULTS_BATCH_MAX } from '../app/settlement/record-results.js';
+import { verifyLedger } from '../app/ledger/verify.js';
+import { CYCLES, type Cycle } from '../core/settlement/calendar.js';
+import { parseResultsFile } from '../core/settlement/results-file.js';
 
 const USAGE = `Usage: settleguard <command>
   user add NAME --role ROLE [--merchant NO]... [--password-stdin]
@@ -39,6 +48,13 @@ const USAGE = `Usage: settleguard <command>
   simulate [--url URL --token TOKEN] [--seed N] [--merchants N] [--days N] [--json]
       Builds a world with labelled faults of every kind, sends it through the API (of URL, or
       of a temporary server) and reports per rule: injected, detected, missed, false alarms.
+  settle --date YYYY-MM-DD [--cycle T1|D1|D0]
+      Makes the settlement run of a business date (the same date again shows the first run).
+  settle-results FILE [--format csv|ndjson]
+      Records the bank's results (CSV header lineId,status,reason,bankReference, or NDJSON);
+      the same file twice changes nothing. Exit code 1 when a line was refused.
+  ledger verify
+      Checks the ledger balances and matches the transactions; exit code 1 names what does not.
 `;
 
 async function withContext<T>(
@@ -228,12 +244,96 @@ async function ingestFile(args: string[]): Promise<number> {
   return summary.rejected > 0 ? 1 : 0;
 }
 
+const yuan = (fen: number) => (fen / 100).toFixed(2);
+
+async function settle(args: string[]): Promise<number> {
+  const { values } = parseArgs({
+    args,
+    options: { date: { type: 'string' }, cycle: { type: 'string' } },
+  });
+  const cycle = values.cycle as Cycle | undefined;
+  if (!values.date || (cycle !== undefined && !CYCLES.includes(cycle))) {
+    process.stderr.write(USAGE);
+    return 2;
+  }
+  const businessDate = values.date;
+  return withContext(async (ctx, config) => {
+    const { run, created } = await createRun(ctx, null, config.settlementPolicy, {
+      businessDate,
+      ...(cycle ? { cycle } : {}),
+      trigger: 'manual',
+      actor: 'cli',
+    });
+    const t = await runTotals(ctx.db, run.id);
+    process.stdout.write(
+      `${created ? 'Settlement run made' : 'Settlement run already made'}: ${run.id} (${run.business_date}, ${run.cycle})\n` +
+        `  ${t.lines} line(s): ${t.readyCount} ready ¥${yuan(t.readyFen)}, ${t.heldCount} held ¥${yuan(t.heldFen)}, ` +
+        `${t.carriedCount} carried ¥${yuan(t.carriedFen)}, ${t.paidCount} paid, ${t.returnedCount} returned; ` +
+        `fees ¥${yuan(t.feesFen)}\n`,
+    );
+    return 0;
+  });
+}
+
+async function settleResults(args: string[]): Promise<number> {
+  const { values, positionals } = parseArgs({
+    args,
+    allowPositionals: true,
+    options: { format: { type: 'string' } },
+  });
+  const file = positionals[0];
+  const format =
+    values.format ?? (file?.endsWith('.ndjson') || file?.endsWith('.jsonl') ? 'ndjson' : 'csv');
+  if (!file || (format !== 'csv' && format !== 'ndjson')) {
+    process.stderr.write(USAGE);
+    return 2;
+  }
+  const { records, problems } = parseResultsFile(fs.readFileSync(file, 'utf8'), format);
+  for (const p of problems) process.stdout.write(`line ${p.line}: ${p.message}\n`);
+  const totals = { applied: 0, unchanged: 0, rejected: 0 };
+  await withContext(async (ctx) => {
+    for (let i = 0; i < records.length; i += RESULTS_BATCH_MAX) {
+      const outcome = await recordResults(ctx, null, records.slice(i, i + RESULTS_BATCH_MAX), {
+        actor: 'cli',
+      });
+      totals.applied += outcome.applied;
+      totals.unchanged += outcome.unchanged;
+      totals.rejected += outcome.rejected;
+      for (const r of outcome.results) {
+        if (r.error) process.stdout.write(`${r.lineId}: ${r.error.code}: ${r.error.message}\n`);
+      }
+    }
+  });
+  process.stdout.write(
+    `Read ${records.length + problems.length} result(s): ${totals.applied} applied, ` +
+      `${totals.unchanged} unchanged, ${totals.rejected + problems.length} refused.\n`,
+  );
+  return totals.rejected + problems.length > 0 ? 1 : 0;
+}
+
+async function ledgerVerify(): Promise<number> {
+  const verdict = await withContext((ctx) => verifyLedger(ctx.db, ctx.now()));
+  if (verdict.balanced) {
+    process.stdout.write(
+      `Ledger balanced: ${verdict.journals} journals, ${verdict.postings} postings, ` +
+        `${verdict.merchants} merchants checked against their transactions.\n`,
+    );
+    return 0;
+  }
+  process.stdout.write(`Ledger NOT balanced: ${verdict.problems.length} problem(s)\n`);
+  for (const p of verdict.problems) process.stdout.write(`  ${p.code}: ${p.message}\n`);
+  return 1;
+}
+
 async function run(argv: string[]): Promise<number> {
   const [command, sub, ...rest] = argv;
   if (command === 'user' && sub === 'add') return userAdd(rest);
   if (command === 'import' && sub) return importFile([sub, ...rest]);
   if (command === 'audit' && sub === 'verify') return auditVerify();
   if (command === 'ingest' && sub) return ingestFile([sub, ...rest]);
+  if (command === 'settle') return settle(argv.slice(1));
+  if (command === 'settle-results' && sub) return settleResults([sub, ...rest]);
+  if (command === 'ledger' && sub === 'verify') return ledgerVerify();
   if (command === 'simulate') {
     return simulateCommand(argv.slice(1), { stdout: process.stdout, stderr: process.stderr });
   }

@@ -22,6 +22,8 @@ export interface CreateRunInput {
   /** The cycle whose merchants the run settles; the policy's default cycle when absent. */
   cycle?: Cycle;
   trigger: 'manual' | 'scheduled';
+  /** Who asked, when there is no principal (the command line). */
+  actor?: string;
 }
 
 export interface CreateRunOutcome {
@@ -152,7 +154,7 @@ export async function createRun(
     ]);
   }
   const cycle = input.cycle ?? policy.defaultCycle;
-  const actor = principal?.username ?? SETTLEMENT_ACTOR;
+  const actor = principal?.username ?? input.actor ?? SETTLEMENT_ACTOR;
   const at = ctx.now();
   const { start, end } = businessDayWindow(input.businessDate);
   if (start.getTime() > at.getTime()) {
