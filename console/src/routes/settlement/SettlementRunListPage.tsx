@@ -123,7 +123,8 @@ export function SettlementRunListPage() {
 }
 
 interface CreateValues {
-  businessDate: unknown;
+  /** The picker's date (a Day.js object); only its formatting is used. */
+  businessDate: { format: (pattern: string) => string } | null;
   cycle?: SettlementCycle;
 }
 
@@ -132,12 +133,12 @@ function CreateRunCard() {
   const { t } = useT();
   const navigate = useNavigate();
   const [form] = Form.useForm<CreateValues>();
-  const [businessDate, setBusinessDate] = useState('');
   const [saving, setSaving] = useState(false);
   const [error, setError] = useState<unknown>(null);
 
   const submit = async (values: CreateValues) => {
-    if (businessDate === '') return;
+    if (values.businessDate === null) return;
+    const businessDate = values.businessDate.format('YYYY-MM-DD');
     setSaving(true);
     setError(null);
     try {
@@ -173,9 +174,6 @@ function CreateRunCard() {
             id="settlement-business-date"
             format="YYYY-MM-DD"
             placeholder={t('settlement.create.businessDatePlaceholder')}
-            onChange={(_, dateString) =>
-              setBusinessDate(typeof dateString === 'string' ? dateString : '')
-            }
           />
         </Form.Item>
         <Form.Item name="cycle" label={t('settlement.create.cycle')} htmlFor="settlement-cycle">
