@@ -1,12 +1,13 @@
 /**
  * `npm run bench` runs every benchmark; `npm run bench -- screening` (or ingest, pglite,
- * authorize; several may be named) runs only those. Prints one table: each figure with its
+ * authorize, settlement; several may be named) runs only those. Prints one table: each figure with its
  * target and a baseline measured in the same run. Exits 0 whatever the figures (a missed
  * target reads MISSED); 1 only when a benchmark crashes.
  */
 import { runAuthorize } from './authorize.js';
 import { runIngestPglite, runIngestPostgres } from './ingest.js';
 import { runScreening } from './screening.js';
+import { runSettlementPglite, runSettlementPostgres } from './settlement.js';
 import { formatTable, log, machineLine, met, type ResultRow } from './support.js';
 
 const BENCHMARKS: Record<string, () => Promise<ResultRow[]>> = {
@@ -14,6 +15,7 @@ const BENCHMARKS: Record<string, () => Promise<ResultRow[]>> = {
   ingest: () => runIngestPostgres(),
   pglite: () => runIngestPglite(),
   authorize: () => runAuthorize(),
+  settlement: async () => [...(await runSettlementPostgres()), ...(await runSettlementPglite())],
 };
 
 async function main(): Promise<number> {

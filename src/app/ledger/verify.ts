@@ -16,6 +16,7 @@ export const PROBLEMS_MAX = 100;
 export interface LedgerProblem {
   code:
     | 'journal_unbalanced'
+    | 'posting_without_journal'
     | 'line_net_mismatch'
     | 'line_fee_mismatch'
     | 'merchant_payable_mismatch'
@@ -67,6 +68,19 @@ export async function verifyLedger(db: Queryable, at: Date): Promise<LedgerVerdi
       expectedFen: 0,
       actualFen: r.total,
       message: `Journal ${r.journal_id} sums to ${r.total} fen`,
+    })),
+  );
+
+  const orphans = await db.query<{ journal_id: string }>(
+    `SELECT DISTINCT p.journal_id FROM ledger_postings p
+      WHERE NOT EXISTS (SELECT 1 FROM ledger_journals j WHERE j.id = p.journal_id) LIMIT $1`,
+    [PROBLEMS_MAX],
+  );
+  add(
+    orphans.rows.map((r) => ({
+      code: 'posting_without_journal',
+      journalId: r.journal_id,
+      message: `Postings of journal ${r.journal_id}, which does not exist`,
     })),
   );
 

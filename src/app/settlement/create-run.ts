@@ -124,22 +124,33 @@ INSERT INTO ledger_journals (id, kind, merchant_no, run_id, line_id, at, actor)
 SELECT 'line:' || id || ':settlement', 'settlement', merchant_no, run_id, id, $2, $3
   FROM settlement_lines WHERE run_id = $1`;
 
+/**
+ * A compound journal per line, one posting per account (three for a plain ready line): the
+ * day's net captured, the fee earned, released money taken back, the line's amount into flight
+ * or hold, and what remains on the merchant's payable (zero, unless the amount is carried or
+ * earlier carried amounts are taken in).
+ */
 const INSERT_POSTINGS = `
 INSERT INTO ledger_postings (journal_id, seq, account, merchant_no, amount_fen)
 SELECT 'line:' || l.id || ':settlement', v.seq, v.account, l.merchant_no, v.amount_fen
   FROM settlement_lines l
  CROSS JOIN LATERAL (VALUES
    (1, 'clearing_receivable', l.net_fen),
-   (2, 'merchant_payable', -l.net_fen),
-   (3, 'merchant_payable', l.fee_fen),
-   (4, 'fee_income', -l.fee_fen),
-   (5, 'merchant_released', l.released_in_fen),
-   (6, 'merchant_payable', -l.released_in_fen),
-   (7, 'merchant_payable', CASE WHEN l.status IN ('ready', 'held') THEN l.amount_fen ELSE 0 END),
-   (8, CASE WHEN l.status = 'ready' THEN 'payout_in_flight' ELSE 'merchant_held' END,
-       CASE WHEN l.status IN ('ready', 'held') THEN -l.amount_fen ELSE 0 END)
+   (2, 'fee_income', -l.fee_fen),
+   (3, 'merchant_released', l.released_in_fen),
+   (4, CASE WHEN l.status = 'ready' THEN 'payout_in_flight' ELSE 'merchant_held' END,
+       CASE WHEN l.status IN ('ready', 'held') THEN -l.amount_fen ELSE 0 END),
+   (5, 'merchant_payable',
+       l.fee_fen - l.net_fen - l.released_in_fen
+         + CASE WHEN l.status IN ('ready', 'held') THEN l.amount_fen ELSE 0 END)
  ) AS v (seq, account, amount_fen)
  WHERE l.run_id = $1 AND v.amount_fen <> 0`;
+
+/**
+ * Work memory for the run's transaction only: the run sorts and hashes 100,000-row sets, which
+ * the default 4 MB would spill to disk.
+ */
+const RUN_WORK_MEM = '64MB';
 
 export async function createRun(
   ctx: AppContext,
@@ -168,6 +179,7 @@ export async function createRun(
     // Every settlement writer takes the audit lock first: runs, releases and results are
     // serialised, so a release cannot slip between a run's lines and what they absorbed.
     await lockAuditChain(tx);
+    await tx.query(`SET LOCAL work_mem = '${RUN_WORK_MEM}'`);
     const existing = await findRunByDate(tx, input.businessDate, cycle);
     if (existing) return { run: existing, created: false };
     const runId = ctx.newId();

@@ -5,7 +5,8 @@
  * changed: a correction is a further journal reversing the postings (`reversalOf`). Pure.
  *
  * Movements (merchant M, amounts in fen):
- * - settle a line:  capture  Dr clearing_receivable / Cr merchant_payable   (the day's net)
+ * - settle a line (one compound journal, netted per account):
+ *                   capture  Dr clearing_receivable / Cr merchant_payable   (the day's net)
  *                   fee      Dr merchant_payable    / Cr fee_income
  *                   absorb   Dr merchant_released   / Cr merchant_payable   (released money)
  *                   ready    Dr merchant_payable    / Cr payout_in_flight    (the line amount)
@@ -130,18 +131,24 @@ export interface SettledLine {
   status: 'ready' | 'held' | 'carried';
 }
 
-/** The journal of a new line (the SQL of the run writes exactly these postings). */
+/**
+ * The journal of a new line (the SQL of the run writes exactly these postings): a compound
+ * entry with one posting per account, so that a plain ready line costs three postings, not
+ * six. Read as movements it is capture (clearing → payable), fee (payable → fee income),
+ * released money taken back (released → payable) and the amount into flight or hold (payable →
+ * in flight or held); the payable posting is what those movements leave on it.
+ */
 export function settlementJournal(line: SettledLine): Journal {
-  const postings = [
-    // A negative net (a day of refunds) is the same pair with the signs turned.
-    ...pair('clearing_receivable', 'merchant_payable', line.netFen),
-    ...pair('merchant_payable', 'fee_income', line.feeFen),
-    ...pair('merchant_released', 'merchant_payable', line.releasedInFen),
-    ...(line.status === 'ready'
-      ? pair('merchant_payable', 'payout_in_flight', line.amountFen)
-      : line.status === 'held'
-        ? pair('merchant_payable', 'merchant_held', line.amountFen)
-        : []),
+  const moved = line.status === 'carried' ? 0 : line.amountFen;
+  const candidates: Posting[] = [
+    { account: 'clearing_receivable', amountFen: line.netFen },
+    { account: 'fee_income', amountFen: -line.feeFen },
+    { account: 'merchant_released', amountFen: line.releasedInFen },
+    { account: line.status === 'ready' ? 'payout_in_flight' : 'merchant_held', amountFen: -moved },
+    {
+      account: 'merchant_payable',
+      amountFen: line.feeFen - line.netFen - line.releasedInFen + moved,
+    },
   ];
   return journal(
     {
@@ -151,7 +158,7 @@ export function settlementJournal(line: SettledLine): Journal {
       runId: line.runId,
       lineId: line.lineId,
     },
-    postings,
+    candidates.filter((p) => p.amountFen !== 0),
   );
 }
 

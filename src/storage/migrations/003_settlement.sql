@@ -128,10 +128,16 @@ CREATE TABLE ledger_journals (
 );
 CREATE INDEX ledger_journals_merchant ON ledger_journals (merchant_no, at DESC);
 
+-- No foreign keys on postings: a run writes hundreds of thousands at once and a per-row key
+-- check would double its time. Postings are only written with their journal in one statement
+-- pair inside one transaction, the account is checked against the list below, and ledger
+-- verification reports a posting without a journal.
 CREATE TABLE ledger_postings (
-  journal_id text NOT NULL REFERENCES ledger_journals (id),
+  journal_id text NOT NULL,
   seq smallint NOT NULL,
-  account text NOT NULL REFERENCES ledger_accounts (code),
+  account text NOT NULL CHECK (account IN ('clearing_receivable', 'settlement_bank',
+    'fee_income', 'merchant_payable', 'merchant_held', 'merchant_released', 'payout_in_flight',
+    'misrouted_receivable', 'cardholder_refund_payable')),
   merchant_no text,
   amount_fen bigint NOT NULL CHECK (amount_fen <> 0),
   PRIMARY KEY (journal_id, seq)
