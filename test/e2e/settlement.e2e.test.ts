@@ -111,11 +111,10 @@ describe.skipIf(skipBrowserTests)('settlement in the console', () => {
       ],
     })) as { results: { outcome: string }[] };
     // The whole answer on failure, so that a refused transaction says why.
-    expect(ingested.results.map((result) => result.outcome), JSON.stringify(ingested)).toEqual([
-      'accepted',
-      'accepted',
-      'accepted',
-    ]);
+    expect(
+      ingested.results.map((result) => result.outcome),
+      JSON.stringify(ingested),
+    ).toEqual(['accepted', 'accepted', 'accepted']);
   });
 
   afterAll(async () => {
