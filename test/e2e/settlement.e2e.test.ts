@@ -309,6 +309,8 @@ describe.skipIf(skipBrowserTests)('settlement in the console', () => {
       .filter({ hasText: '账户户名与商户不符' })
       .getByText(YUNSHAN_AMOUNT)
       .waitFor();
+    // The ledger, checked on the same page, balances through the return.
+    await page.getByRole('status').filter({ hasText: '账簿平衡：每笔分录借贷相等' }).waitFor();
     await shot(page, '06-dashboard');
   });
 

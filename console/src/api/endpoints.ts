@@ -3,6 +3,7 @@ import type {
   Alert,
   HeldByReason,
   LedgerEntry,
+  LedgerVerification,
   LineStatus,
   SettlementBalance,
   SettlementCycle,
@@ -200,4 +201,6 @@ export const settlementApi = {
     }),
   heldByReason: (signal?: AbortSignal) =>
     request<HeldByReason>('/settlement-holds/summary', { signal }),
+  /** Checks the whole ledger (admin, auditor, ops). */
+  verifyLedger: (signal?: AbortSignal) => request<LedgerVerification>('/ledger/verify', { signal }),
 };

@@ -491,3 +491,24 @@ export interface HeldByReason {
     amountFen: number;
   }[];
 }
+
+/** What GET /ledger/verify found: balanced, or each problem with its code. */
+export interface LedgerVerification {
+  balanced: boolean;
+  checkedAt: string;
+  journals: number;
+  postings: number;
+  merchants: number;
+  /** Balance per ledger account over all merchants (debit positive). */
+  totals: Record<string, number>;
+  problems: {
+    code: string;
+    message: string;
+    journalId?: string;
+    lineId?: string;
+    merchantNo?: string;
+    account?: string;
+    expectedFen?: number;
+    actualFen?: number;
+  }[];
+}

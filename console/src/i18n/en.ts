@@ -160,6 +160,26 @@ export const en: Messages = {
   'dashboard.held.itemCounts':
     '{merchants} merchants · {lines} lines (a line held for several reasons counts under each)',
 
+  'dashboard.ledger.title': 'Ledger check',
+  'dashboard.ledger.again': 'Check again',
+  'dashboard.ledger.balanced':
+    "The ledger balances: every journal's debits equal its credits, each merchant is owed what its transactions, fees and payouts say, and no line was paid twice.",
+  'dashboard.ledger.problems': '{count} problems found:',
+  'dashboard.ledger.journals': 'Journals',
+  'dashboard.ledger.postings': 'Postings',
+  'dashboard.ledger.merchants': 'Merchants',
+  'dashboard.ledger.checkedAt': 'Checked',
+
+  'ledgerProblem.journal_unbalanced': 'Journal does not balance',
+  'ledgerProblem.posting_without_journal': 'Posting without its journal',
+  'ledgerProblem.line_net_mismatch': "Line's net differs from its transactions",
+  'ledgerProblem.line_fee_mismatch': "Line's fee differs from its rate",
+  'ledgerProblem.merchant_payable_mismatch':
+    'Merchant payable differs from its transactions, fees and payouts',
+  'ledgerProblem.state_mismatch': 'Ledger balance differs from the lines’ states',
+  'ledgerProblem.line_paid_twice': 'Line paid more than once',
+  'ledgerProblem.released_money_paid': 'Money taken into a later line could go out twice',
+
   'lineStatus.ready': 'Ready',
   'lineStatus.held': 'Held',
   'lineStatus.carried': 'Carried',

@@ -46,7 +46,8 @@ export type CodePrefix =
   | 'journalKind'
   | 'ledgerAccount'
   | 'resultOutcome'
-  | 'resultProblem';
+  | 'resultProblem'
+  | 'ledgerProblem';
 
 export type Params = Record<string, string | number>;
 

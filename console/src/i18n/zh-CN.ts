@@ -158,6 +158,25 @@ export const zhCN = {
   'dashboard.held.byReason': '按暂停原因',
   'dashboard.held.itemCounts': '{merchants} 户 · {lines} 笔（一笔有多个原因时分别计入）',
 
+  'dashboard.ledger.title': '账簿核对',
+  'dashboard.ledger.again': '重新核对',
+  'dashboard.ledger.balanced':
+    '账簿平衡：每笔分录借贷相等，各商户应付款与交易、手续费和付款一致，没有重复付款。',
+  'dashboard.ledger.problems': '发现 {count} 个问题：',
+  'dashboard.ledger.journals': '记账凭证',
+  'dashboard.ledger.postings': '分录',
+  'dashboard.ledger.merchants': '商户',
+  'dashboard.ledger.checkedAt': '核对时间',
+
+  'ledgerProblem.journal_unbalanced': '凭证借贷不平',
+  'ledgerProblem.posting_without_journal': '分录缺少所属凭证',
+  'ledgerProblem.line_net_mismatch': '结算明细净额与交易不符',
+  'ledgerProblem.line_fee_mismatch': '结算明细手续费与费率不符',
+  'ledgerProblem.merchant_payable_mismatch': '商户应付款与交易、手续费和付款不符',
+  'ledgerProblem.state_mismatch': '账簿余额与结算明细状态不符',
+  'ledgerProblem.line_paid_twice': '结算明细被重复付款',
+  'ledgerProblem.released_money_paid': '已并入后续明细的资金可能被重复付出',
+
   'lineStatus.ready': '可付款',
   'lineStatus.held': '暂停付款',
   'lineStatus.carried': '结转',

@@ -1,10 +1,14 @@
 import { Col, Row, Typography } from 'antd';
 import { useT } from '../../i18n';
+import { canVerifyLedger } from '../session/permissions';
+import { useCurrentUser } from '../session/session';
 import { HeldByReasonTile } from './HeldByReasonTile';
+import { LedgerCheckTile } from './LedgerCheckTile';
 
-/** The overview: for now, the money on hold by reason. */
+/** The overview: money on hold by reason, and the ledger checked for those who may. */
 export function DashboardPage() {
   const { t } = useT();
+  const user = useCurrentUser();
   return (
     <>
       <Typography.Title level={1} style={{ fontSize: 20, marginTop: 0 }}>
@@ -14,6 +18,11 @@ export function DashboardPage() {
         <Col xs={24} lg={12}>
           <HeldByReasonTile />
         </Col>
+        {canVerifyLedger(user.role) && (
+          <Col xs={24} lg={12}>
+            <LedgerCheckTile />
+          </Col>
+        )}
       </Row>
     </>
   );

@@ -47,3 +47,10 @@ export function canRecordSettlementResults(role: Role): boolean {
 export function canReleaseSettlementHold(role: Role): boolean {
   return SETTLEMENT_RELEASE_ROLES.includes(role);
 }
+
+const LEDGER_VERIFY_ROLES: readonly Role[] = ['admin', 'auditor', 'ops'];
+
+/** Check the whole ledger: journals balanced, merchants owed what their transactions say. */
+export function canVerifyLedger(role: Role): boolean {
+  return LEDGER_VERIFY_ROLES.includes(role);
+}
