@@ -1,0 +1,226 @@
+/**
+ * Settlement details: a day of refunds is carried to the merchant's next line; the payout file
+ * screens again and holds a line whose merchant was contained after the run; results batches
+ * are bounded; a cooling-off account is held until the period has passed.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ADMIN_TOKEN, bearer, startTestApp, type TestApp } from './support/app.js';
+import { enterpriseRecord, microRecord } from './support/fixtures.js';
+
+let t: TestApp;
+const admin = bearer(ADMIN_TOKEN);
+const A = '710000000000001';
+const B = '710000000000002';
+const C = '710000000000003';
+
+interface Line {
+  id: string;
+  merchantNo: string;
+  netFen: number;
+  feeFen: number;
+  carriedInFen: number;
+  amountFen: number;
+  status: string;
+  holdReasons: string[];
+}
+
+async function request<T>(
+  method: 'GET' | 'POST',
+  url: string,
+  payload?: Record<string, unknown>,
+): Promise<{ status: number; body: T; headers: Record<string, unknown>; text: string }> {
+  const response = await t.app.inject(
+    payload === undefined
+      ? { method, url, headers: admin }
+      : { method, url, headers: admin, payload },
+  );
+  return {
+    status: response.statusCode,
+    body: (response.headers['content-type'] ?? '').toString().includes('json')
+      ? response.json<T>()
+      : (undefined as T),
+    headers: response.headers,
+    text: response.body,
+  };
+}
+
+let seq = 0;
+function txn(
+  merchantNo: string,
+  terminalId: string,
+  type: string,
+  amountFen: number,
+  occurredAt: string,
+) {
+  seq += 1;
+  return { id: `L${seq}`, terminalId, merchantNo, type, amountFen, occurredAt };
+}
+
+async function run(businessDate: string): Promise<Record<string, Line>> {
+  const response = await request<{ lines: Line[] }>('POST', '/api/v1/settlement-runs', {
+    businessDate,
+  });
+  expect(response.status).toBe(201);
+  return Object.fromEntries(response.body.lines.map((l) => [l.merchantNo, l]));
+}
+
+beforeAll(async () => {
+  t = await startTestApp();
+  const imported = await request<{ failed: unknown[] }>('POST', '/api/v1/import', {
+    records: [
+      enterpriseRecord({ merchantNo: A, terminalIds: ['L0000001'] }),
+      {
+        ...microRecord({ merchantNo: C, accountNumber: '6217001234567890122' }),
+        terminals: [
+          {
+            terminalId: 'L0000003',
+            serialNumber: 'SNL3',
+            model: 'PAX A920',
+            firmwareVersion: 'V2.3.1',
+          },
+        ],
+      },
+      {
+        ...microRecord({ merchantNo: B }),
+        terminals: [
+          {
+            terminalId: 'L0000002',
+            serialNumber: 'SNL2',
+            model: 'PAX A920',
+            firmwareVersion: 'V2.3.1',
+          },
+        ],
+      },
+    ],
+  });
+  expect(imported.body.failed).toEqual([]);
+});
+
+afterAll(async () => {
+  await t.close();
+});
+
+describe('settlement lines', () => {
+  it('carries a day of refunds to the next line, where it is taken off', async () => {
+    await request('POST', '/api/v1/transactions', {
+      transactions: [
+        txn(A, 'L0000001', 'purchase', 1_000, '2026-11-20T02:00:00Z'),
+        txn(A, 'L0000001', 'refund', 5_000, '2026-11-20T03:00:00Z'),
+        txn(A, 'L0000001', 'purchase', 20_000, '2026-11-21T02:00:00Z'),
+      ],
+    });
+    const first = await run('2026-11-20');
+    expect(first[A]).toMatchObject({
+      netFen: -4_000,
+      feeFen: 0,
+      amountFen: -4_000,
+      status: 'carried',
+      holdReasons: [],
+    });
+    const second = await run('2026-11-21');
+    // 20,000 − 120 fee − 4,000 carried.
+    expect(second[A]).toMatchObject({
+      netFen: 20_000,
+      feeFen: 120,
+      carriedInFen: -4_000,
+      amountFen: 15_880,
+      status: 'ready',
+    });
+    const balance = await request<Record<string, number>>(
+      'GET',
+      `/api/v1/merchants/${A}/settlement-balance`,
+    );
+    expect(balance.body).toMatchObject({
+      pendingFen: 0,
+      inFlightFen: 15_880,
+      capturedFen: 16_000,
+      feesFen: 120,
+    });
+    const verify = await request<{ balanced: boolean; problems: unknown[] }>(
+      'GET',
+      '/api/v1/ledger/verify',
+    );
+    expect(verify.body.problems).toEqual([]);
+  });
+
+  it('holds a ready line in the payout file when its merchant was contained after the run', async () => {
+    await request('POST', '/api/v1/transactions', {
+      transactions: [
+        txn(B, 'L0000002', 'purchase', 50_000, '2026-11-22T02:00:00Z'),
+        txn(A, 'L0000001', 'purchase', 10_000, '2026-11-22T02:00:00Z'),
+      ],
+    });
+    const lines = await run('2026-11-22');
+    expect(lines[B]?.status).toBe('ready');
+    // After the run, B's terminal is used under A's number: A is contained (hold, incident).
+    await request('POST', '/api/v1/transactions', {
+      transactions: [txn(A, 'L0000002', 'purchase', 100, '2026-11-23T02:00:00Z')],
+    });
+    const runId = (
+      await request<{ items: { id: string; businessDate: string }[] }>(
+        'GET',
+        '/api/v1/settlement-runs',
+      )
+    ).body.items.find((r) => r.businessDate === '2026-11-22')?.id;
+    const file = await request('GET', `/api/v1/settlement-runs/${runId}/payout-file`);
+    expect(file.status).toBe(200);
+    expect(file.headers['x-settleguard-held-now']).toBe('1');
+    const rows = file.text.trim().split('\r\n');
+    expect(rows).toHaveLength(2);
+    expect(rows[1]).toContain(B);
+    const held = await request<{ items: Line[] }>(
+      'GET',
+      `/api/v1/settlement-runs/${runId}/lines?status=held`,
+    );
+    expect(held.body.items.map((l) => [l.merchantNo, l.holdReasons])).toEqual([
+      [A, ['settlement_hold', 'open_incident']],
+    ]);
+    const balance = await request<Record<string, number>>(
+      'GET',
+      `/api/v1/merchants/${A}/settlement-balance`,
+    );
+    expect(balance.body.heldFen).toBe(10_000 - 60);
+    const verify = await request<{ problems: unknown[] }>('GET', '/api/v1/ledger/verify');
+    expect(verify.body.problems).toEqual([]);
+  });
+
+  it('bounds a results batch and validates its records', async () => {
+    const results = Array.from({ length: 1_001 }, () => ({
+      lineId: '00000000-0000-4000-8000-000000000000',
+      status: 'paid',
+    }));
+    expect((await request('POST', '/api/v1/settlement-results', { results })).status).toBe(413);
+    const bad = await request<{ code: string }>('POST', '/api/v1/settlement-results', {
+      results: [{ lineId: 'x', status: 'lost' }],
+    });
+    expect(bad.status).toBe(422);
+    expect(bad.body.code).toBe('validation_failed');
+  });
+
+  it('holds a changed account during its cooling-off period', async () => {
+    // A new account for C, verified one hour before the run (the account change flow is a later
+    // issue: written here as it would leave the registry).
+    const db = t.ctx.db;
+    const now = t.ctx.now();
+    await db.query(
+      `UPDATE settlement_accounts SET valid_to = $2 WHERE merchant_no = $1 AND valid_to IS NULL`,
+      [C, now],
+    );
+    await db.query(
+      `INSERT INTO settlement_accounts (account_id, merchant_no, account_number_enc, account_fp,
+         account_number_masked, account_name, account_type, status, name_check, valid_from, recorded_by)
+       VALUES (gen_random_uuid(), $1, $2, 'fp-new', '622848*********0018', '张丽', 'personal', 'active',
+         '{"result":"match","score":1,"reasons":[],"comparedWith":"legal_person"}', $3, 'test')`,
+      [
+        C,
+        t.ctx.vault.seal('account_number', '6228480000000000018'),
+        new Date(now.getTime() - 3_600_000),
+      ],
+    );
+    await request('POST', '/api/v1/transactions', {
+      transactions: [txn(C, 'L0000003', 'purchase', 7_000, '2026-11-24T02:00:00Z')],
+    });
+    const lines = await run('2026-11-24');
+    expect(lines[C]).toMatchObject({ status: 'held', holdReasons: ['account_cooling_off'] });
+  });
+});
