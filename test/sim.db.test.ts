@@ -140,6 +140,10 @@ describe('simulate', () => {
       report.faults.filter((f) => f.contained).map((f) => f.ownerMerchantNo),
     );
     expect(contained.size).toBeGreaterThanOrEqual(5);
+    // The settlement check had the bank return two clean merchants' payouts: incidents too.
+    const returned = report.settlement.results.returnedMerchants;
+    expect(returned).toHaveLength(2);
+    for (const merchantNo of returned) contained.add(merchantNo);
     for (const merchantNo of contained) {
       const list = await get<{
         items: { status: string; containment: { settlementHeld: boolean } }[];
@@ -173,6 +177,35 @@ describe('simulate', () => {
       falseAlarms: 0,
     });
     expect(again.passed).toBe(true);
+  });
+});
+
+describe('simulate: settlement', () => {
+  it('settles every whole business date of the world to the fen, held where it must be', () => {
+    const st = report.settlement;
+    expect(st.problems).toEqual([]);
+    // The world spans two days before a still clock at 16:00 China time: one whole date.
+    expect(st.dates.map((d) => d.created)).toEqual(st.dates.map(() => true));
+    expect(st.dates.length).toBeGreaterThanOrEqual(1);
+    const first = st.dates[0]?.lines ?? {};
+    expect(first.ready ?? 0).toBeGreaterThan(20);
+    expect(first.held ?? 0).toBeGreaterThan(5);
+    expect(st.linesChecked).toBe(
+      st.dates.reduce((n, d) => n + Object.values(d.lines).reduce((a, b) => a + b, 0), 0),
+    );
+    expect(st.payoutFile.rows).toBe(st.payoutFile.readyLines);
+    expect(st.results).toMatchObject({ returned: 2, paid: (first.ready ?? 0) - 1 });
+    expect(st.results.replayedUnchanged).toBe(first.ready);
+    expect(st.ledgerBalanced).toBe(true);
+    expect(formatReport(report)).toMatch(/ledger balanced 平衡; all agree\./);
+  });
+
+  it('sees a wrong amount: the check recomputes every line itself', async () => {
+    const { expectedFeeFen } = await import('../src/sim/settlement-check.js');
+    // 0.6 % of 12,345 fen is 74.07 fen: 74; of 12,425 fen 74.55: 75 (half-up).
+    expect(expectedFeeFen(12_345, 6_000)).toBe(74);
+    expect(expectedFeeFen(12_425, 6_000)).toBe(75);
+    expect(expectedFeeFen(-500, 6_000)).toBe(0);
   });
 });
 

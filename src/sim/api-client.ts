@@ -64,6 +64,46 @@ export interface AuthorizeView {
   settlementHeld: boolean;
 }
 
+export interface SettlementLineView {
+  id: string;
+  merchantNo: string;
+  businessDate: string;
+  transactionCount: number;
+  purchasesFen: number;
+  deductionsFen: number;
+  netFen: number;
+  feeRatePpm: number;
+  feeFen: number;
+  carriedInFen: number;
+  releasedInFen: number;
+  amountFen: number;
+  status: string;
+  holdReasons: string[];
+  returnCode: string | null;
+}
+
+export interface SettlementRunView {
+  id: string;
+  businessDate: string;
+}
+
+export interface ResultsView {
+  applied: number;
+  unchanged: number;
+  rejected: number;
+  results: { lineId: string; outcome: string; lineStatus?: string; returnCode?: string }[];
+}
+
+export interface LedgerVerifyView {
+  balanced: boolean;
+  problems: { code: string; message: string }[];
+}
+
+export interface MerchantView {
+  merchantNo: string;
+  settlementAccount: null | { status: string };
+}
+
 type FetchLike = typeof fetch;
 
 export class ApiClient {
@@ -78,6 +118,16 @@ export class ApiClient {
   }
 
   async #call<T>(method: 'GET' | 'POST', path: string, body?: unknown): Promise<T> {
+    const { text } = await this.#send(method, path, body);
+    return (text === '' ? null : JSON.parse(text)) as T;
+  }
+
+  /** The answer's status and text; a problem answer throws `ApiError`. */
+  async #send(
+    method: 'GET' | 'POST',
+    path: string,
+    body?: unknown,
+  ): Promise<{ status: number; text: string }> {
     let response: Response;
     try {
       response = await this.#fetch(`${this.#baseUrl}${path}`, {
@@ -98,13 +148,13 @@ export class ApiClient {
       );
     }
     const text = await response.text();
-    let parsed: unknown = null;
-    try {
-      parsed = text === '' ? null : JSON.parse(text);
-    } catch {
-      parsed = null;
-    }
     if (!response.ok) {
+      let parsed: unknown = null;
+      try {
+        parsed = text === '' ? null : JSON.parse(text);
+      } catch {
+        parsed = null;
+      }
       const problem = (parsed ?? {}) as { code?: string; title?: string; detail?: string };
       throw new ApiError(
         response.status,
@@ -112,7 +162,7 @@ export class ApiClient {
         `${method} ${path}: ${String(response.status)} ${problem.code ?? ''} ${problem.detail ?? problem.title ?? text.slice(0, 200)}`.trim(),
       );
     }
-    return parsed as T;
+    return { status: response.status, text };
   }
 
   importRecords(records: readonly ImportRecord[]): Promise<ImportResultView> {
@@ -164,5 +214,37 @@ export class ApiClient {
 
   incidents(query: { merchantNo: string }): Promise<IncidentView[]> {
     return this.#list('/api/v1/incidents', query);
+  }
+
+  merchant(merchantNo: string): Promise<MerchantView> {
+    return this.#call('GET', `/api/v1/merchants/${encodeURIComponent(merchantNo)}`);
+  }
+
+  /** A settlement run for the date; `created` is false when the date had its run already. */
+  async settle(businessDate: string): Promise<{ run: SettlementRunView; created: boolean }> {
+    const { status, text } = await this.#send('POST', '/api/v1/settlement-runs', { businessDate });
+    return { run: JSON.parse(text) as SettlementRunView, created: status === 201 };
+  }
+
+  runLines(runId: string): Promise<SettlementLineView[]> {
+    return this.#list(`/api/v1/settlement-runs/${encodeURIComponent(runId)}/lines`, {});
+  }
+
+  async payoutFile(runId: string): Promise<string> {
+    const { text } = await this.#send(
+      'GET',
+      `/api/v1/settlement-runs/${encodeURIComponent(runId)}/payout-file`,
+    );
+    return text;
+  }
+
+  settlementResults(
+    results: readonly { lineId: string; status: 'paid' | 'returned'; reason?: string }[],
+  ): Promise<ResultsView> {
+    return this.#call('POST', '/api/v1/settlement-results', { results });
+  }
+
+  ledgerVerify(): Promise<LedgerVerifyView> {
+    return this.#call('GET', '/api/v1/ledger/verify');
   }
 }

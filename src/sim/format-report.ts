@@ -110,6 +110,20 @@ export function formatReport(report: SimulationReport): string {
   for (const f of report.registry.failed.slice(0, SAMPLE_LINES_MAX)) {
     lines.push(`Refused record ${f.merchantNo}: ${f.code}: ${f.message}`);
   }
+  const st = report.settlement;
+  lines.push(
+    '',
+    `Settlement 结算: ${st.dates
+      .map(
+        (d) =>
+          `${d.businessDate}${d.created ? '' : ' (run existed)'} ${Object.entries(d.lines)
+            .map(([status, n]) => `${status} ${String(n)}`)
+            .join(', ')}`,
+      )
+      .join('; ')}.`,
+    `  ${String(st.linesChecked)} line(s) checked to the fen; payout file ${String(st.payoutFile.rows)} row(s) for ${String(st.payoutFile.readyLines)} ready line(s); bank results ${String(st.results.paid)} paid, ${String(st.results.returned)} returned, replay ${String(st.results.replayedUnchanged)} unchanged; ledger ${st.ledgerBalanced ? 'balanced 平衡' : 'NOT balanced 不平衡'}; ${st.problems.length === 0 ? 'all agree.' : `${String(st.problems.length)} problem(s):`}`,
+    ...st.problems.slice(0, SAMPLE_LINES_MAX).map((p) => `  - ${p}`),
+  );
   for (const n of report.notInjectable) {
     lines.push(`Not injectable yet (n/a): ${n.kind}: ${n.reason}.`);
   }

@@ -20,6 +20,7 @@ import {
   type Score,
 } from './score.js';
 import type { World } from './world.js';
+import { checkSettlement, type SettlementCheckReport } from './settlement-check.js';
 
 /** The API takes at most 1,000 transactions a call. */
 export const SIM_BATCH_SIZE_MAX = 1000;
@@ -27,7 +28,7 @@ export const SIM_BATCH_SIZE_MAX = 1000;
 const IMPORT_CHUNK = 500;
 
 export interface SimulationProgress {
-  phase: 'import' | 'suspend' | 'transactions' | 'checks';
+  phase: 'import' | 'suspend' | 'transactions' | 'checks' | 'settlement';
   done: number;
   total: number;
 }
@@ -97,6 +98,8 @@ export interface SimulationReport {
     problems: string[];
   };
   notInjectable: World['notInjectable'];
+  /** The world's business dates settled through the API and checked to the fen. */
+  settlement: SettlementCheckReport;
   /** Every injected fault detected, no false alarm, no rejection, and the API agrees. */
   passed: boolean;
 }
@@ -316,6 +319,9 @@ export async function runSimulation(options: RunSimulationOptions): Promise<Simu
   checkProgress(2, 3);
   const terminalsChecked = await checkTerminals(api, score, problems);
   checkProgress(3, 3);
+  progress('settlement')(0, 1);
+  const settlement = await checkSettlement(api, world, score);
+  progress('settlement')(1, 1);
 
   const batchTimes = pushed.batches.map((b) => b.answeredAtMs - b.sentAtMs).sort((a, b) => a - b);
   const totals = totalsOf(score);
@@ -358,6 +364,7 @@ export async function runSimulation(options: RunSimulationOptions): Promise<Simu
     falseAlarms: score.falseAlarms,
     checks: { alertsListed, incidentsChecked, terminalsChecked, problems },
     notInjectable: world.notInjectable,
+    settlement,
     passed: false,
   };
   report.passed =
@@ -365,6 +372,7 @@ export async function runSimulation(options: RunSimulationOptions): Promise<Simu
     totals.falseAlarms === 0 &&
     report.cleanMerchantsWithAlerts.length === 0 &&
     problems.length === 0 &&
+    settlement.problems.length === 0 &&
     registry.failed.length === 0 &&
     report.ingest.rejected === 0;
   return report;
