@@ -21,6 +21,7 @@ import { DEFAULT_POLICY, type ScreeningPolicy } from './core/screening/policy.js
 import { startIso8583Listener, type Iso8583Listener } from './ingest/iso8583-listener.js';
 import { startJetStreamConsumer } from './ingest/jetstream.js';
 import { seedDemoTransactions } from './sim/demo-incidents.js';
+import { seedDemoSettlement } from './sim/demo-settlement.js';
 import { DEFAULT_SETTLEMENT_POLICY, type SettlementPolicy } from './core/settlement/policy.js';
 import { startSettlementScheduler } from './app/settlement/scheduler.js';
 
@@ -147,6 +148,13 @@ export async function boot(options: BootOptions): Promise<Running> {
       // shows real alerts and incidents from the first start.
       const traffic = await seedDemoTransactions(ctx, { policy: options.policy ?? DEFAULT_POLICY });
       app.log.info(traffic, 'Screened the demo traffic');
+      // Settle the demo's past days, with the bank's answers for the first, so that runs,
+      // held money and balances are there from the first start.
+      const settled = await seedDemoSettlement(
+        ctx,
+        options.settlementPolicy ?? DEFAULT_SETTLEMENT_POLICY,
+      );
+      app.log.info(settled, 'Settled the demo days');
     }
     await app.listen({ port: options.port, host: options.host });
     const iso8583 =

@@ -11,6 +11,9 @@ import { formatReport } from '../src/sim/format-report.js';
 import { runSimulation, type SimulationReport } from '../src/sim/run-simulation.js';
 import { buildWorld, type World } from '../src/sim/world.js';
 import { seedDemoTransactions } from '../src/sim/demo-incidents.js';
+import { seedDemoSettlement } from '../src/sim/demo-settlement.js';
+import { DEFAULT_SETTLEMENT_POLICY } from '../src/core/settlement/policy.js';
+import { verifyLedger } from '../src/app/ledger/verify.js';
 import { buildDemoPortfolio } from '../src/app/demo-portfolio.js';
 import { importPortfolio } from '../src/app/registry/import-portfolio.js';
 import { openTestDatabase, testContext } from './support/database.js';
@@ -253,6 +256,37 @@ describe('demo traffic', () => {
       );
       expect(suspended.rows[0]?.n).toBeGreaterThanOrEqual(incidents.rows.length);
       expect(await seedDemoTransactions(ctx)).toMatchObject({ skipped: true, sent: 0 });
+
+      // The demo's past days settled: ready and held lines, the first day's answered by the bank.
+      const settled = await seedDemoSettlement(ctx, DEFAULT_SETTLEMENT_POLICY);
+      expect(settled.runs.map((r) => r.businessDate)).toEqual(['2026-11-24', '2026-11-25']);
+      for (const run of settled.runs) {
+        expect(run.ready, run.businessDate).toBeGreaterThan(10);
+        expect(run.held, run.businessDate).toBeGreaterThan(0);
+      }
+      expect(settled.returned).toBe(1);
+      expect(settled.paid).toBe((settled.runs[0]?.ready ?? 0) - 1);
+      // Every contained merchant with money that day is held for it.
+      const heldForIncident = await tdb.db.query<{ n: number }>(
+        `SELECT count(*)::int AS n FROM settlement_lines
+          WHERE status = 'held' AND 'open_incident' = ANY (hold_reasons)`,
+      );
+      expect(heldForIncident.rows[0]?.n).toBeGreaterThan(0);
+      const returned = await tdb.db.query<{ return_code: string }>(
+        "SELECT return_code FROM settlement_lines WHERE status = 'returned'",
+      );
+      expect(returned.rows).toEqual([{ return_code: 'account_closed' }]);
+      const verdict = await verifyLedger(tdb.db, ctx.now());
+      expect(verdict.problems).toEqual([]);
+      expect(verdict.balanced).toBe(true);
+      // A second call makes no second set of lines.
+      const again = await seedDemoSettlement(ctx, DEFAULT_SETTLEMENT_POLICY);
+      expect(again.runs.map((r) => [r.businessDate, r.lines])).toEqual(
+        settled.runs.map((r) => [r.businessDate, r.lines]),
+      );
+      // The first day's lines were answered: nothing of it is ready any more.
+      expect(again).toMatchObject({ paid: 0, returned: 0 });
+      expect(again.runs[0]?.ready).toBe(0);
     } finally {
       await tdb.close();
     }
