@@ -43,12 +43,47 @@ export async function findTransactionKeys(
   return new Map(rows.map((row) => [row.id, row]));
 }
 
-/** Inserts the rows whose id is new; returns the ids it inserted. */
+/** A primary key already taken: another batch stored this id first. */
+const UNIQUE_VIOLATION = '23505';
+
+const COPY_TARGET = `COPY transactions (id, merchant_no, terminal_id, type, status, amount_fen, currency,
+  occurred_at, received_at, pan_token, pan_masked, merchant_name_on_receipt, rrn, stan, auth_code,
+  response_code, source, content_hash, decision, alerts)`;
+
+/**
+ * Inserts the rows whose id is new; returns the ids it inserted. Call inside a transaction.
+ *
+ * Nearly always every id is new, and the rows go in with `COPY … FROM STDIN` (PostgreSQL stores
+ * COPY rows at about half the cost of the same rows as parameters; ADR 10) under a savepoint.
+ * When an id is already taken (a replayed batch, or another instance storing the same id at
+ * the same moment), the COPY fails whole on the primary key; the savepoint is rolled back and
+ * the rows go in with `INSERT … ON CONFLICT DO NOTHING`, which skips the taken ids.
+ */
 export async function insertTransactions(
   tx: Queryable,
   rows: readonly NewTransactionRow[],
 ): Promise<Set<string>> {
   if (rows.length === 0) return new Set();
+  if (tx.copyFrom) {
+    await tx.query('SAVEPOINT insert_transactions');
+    try {
+      await tx.copyFrom(COPY_TARGET, copyText(rows));
+      await tx.query('RELEASE SAVEPOINT insert_transactions');
+      return new Set(rows.map((row) => row.id));
+    } catch (error) {
+      if ((error as { code?: unknown }).code !== UNIQUE_VIOLATION) throw error;
+      await tx.query('ROLLBACK TO SAVEPOINT insert_transactions');
+      await tx.query('RELEASE SAVEPOINT insert_transactions');
+    }
+  }
+  return insertNewOnly(tx, rows);
+}
+
+/** `INSERT … ON CONFLICT DO NOTHING` of the rows: the ids already taken are skipped. */
+async function insertNewOnly(
+  tx: Queryable,
+  rows: readonly NewTransactionRow[],
+): Promise<Set<string>> {
   const column = <K extends keyof NewTransactionRow>(key: K) => rows.map((row) => row[key]);
   // Alert lists travel as JSON text: unnest cannot take an array of arrays of uneven length.
   const { rows: inserted } = await tx.query<{ id: string }>(
@@ -92,6 +127,66 @@ export async function insertTransactions(
     ],
   );
   return new Set(inserted.map((row) => row.id));
+}
+
+const COPY_SPECIAL = /[\\\t\n\r]/;
+const COPY_ESCAPES: Record<string, string> = {
+  '\\': '\\\\',
+  '\t': '\\t',
+  '\n': '\\n',
+  '\r': '\\r',
+};
+
+/** One field of COPY's text format: `\N` for null, backslash, tab and line breaks escaped. */
+function copyField(value: string | null): string {
+  if (value === null) return '\\N';
+  return COPY_SPECIAL.test(value)
+    ? value.replace(/[\\\t\n\r]/g, (c) => COPY_ESCAPES[c] ?? c)
+    : value;
+}
+
+/** A text[] literal with every element quoted: `{"a","b"}`. */
+function arrayLiteral(values: readonly string[]): string {
+  if (values.length === 0) return '{}';
+  return `{${values.map((v) => `"${v.replace(/["\\]/g, '\\$&')}"`).join(',')}}`;
+}
+
+/** The rows in COPY's text format, one line each, columns in COPY_TARGET's order. */
+export function copyText(rows: readonly NewTransactionRow[]): string {
+  let out = '';
+  let receivedAt: Date | null = null;
+  let receivedAtText = '';
+  for (const row of rows) {
+    // A batch shares one reception time: formatted once.
+    if (row.receivedAt !== receivedAt) {
+      receivedAt = row.receivedAt;
+      receivedAtText = receivedAt.toISOString();
+    }
+    const fields = [
+      copyField(row.id),
+      copyField(row.merchantNo),
+      copyField(row.terminalId),
+      copyField(row.type),
+      copyField(row.status),
+      String(row.amountFen),
+      copyField(row.currency),
+      row.occurredAt.toISOString(),
+      receivedAtText,
+      copyField(row.panToken),
+      copyField(row.panMasked),
+      copyField(row.merchantNameOnReceipt),
+      copyField(row.rrn),
+      copyField(row.stan),
+      copyField(row.authCode),
+      copyField(row.responseCode),
+      copyField(row.source),
+      copyField(row.contentHash),
+      copyField(row.decision),
+      copyField(arrayLiteral(row.alerts)),
+    ];
+    out += `${fields.join('\t')}\n`;
+  }
+  return out;
 }
 
 /** Approved purchase volume per merchant since a time. */

@@ -27,6 +27,7 @@ import {
   insertTransactions,
   purchaseVolumeSince,
   type NewTransactionRow,
+  type StoredTransactionKey,
 } from '../../storage/transaction-repository.js';
 import { announceRegistryChange, type RegistryIndex } from '../screening/registry-index.js';
 import { attachToOpenIncident, contain, type AlertRef } from '../screening/contain.js';
@@ -69,27 +70,27 @@ const MERCHANT_LEVEL_RULES = new Set([
  * holds). Changing the order or the fields makes earlier replays look changed: do not.
  */
 function contentHash(tx: ValidTransaction, panToken: string | null): string {
-  return crypto
-    .createHash('sha256')
-    .update(
-      JSON.stringify([
-        tx.id,
-        tx.terminalId,
-        tx.merchantNo,
-        tx.type,
-        tx.status,
-        tx.amountFen,
-        tx.currency,
-        tx.occurredAt.toISOString(),
-        panToken,
-        tx.merchantNameOnReceipt,
-        tx.rrn,
-        tx.stan,
-        tx.authCode,
-        tx.responseCode,
-      ]),
-    )
-    .digest('hex');
+  // One-shot hash: the same digest as createHash().update().digest(), without the objects.
+  return crypto.hash(
+    'sha256',
+    JSON.stringify([
+      tx.id,
+      tx.terminalId,
+      tx.merchantNo,
+      tx.type,
+      tx.status,
+      tx.amountFen,
+      tx.currency,
+      tx.occurredAt.toISOString(),
+      panToken,
+      tx.merchantNameOnReceipt,
+      tx.rrn,
+      tx.stan,
+      tx.authCode,
+      tx.responseCode,
+    ]),
+    'hex',
+  );
 }
 
 type FieldError = { path: string; code: string; message: string };
@@ -104,23 +105,41 @@ function rejected(
 }
 
 /**
- * Volume figures for the post-change rule: only merchants whose account changed within the
- * watch window are looked up (in the database, so that every instance sees all traffic), and
- * the batch's own transactions are added as screening goes.
+ * The merchants among `merchantNos` that the post-change rule watches: their account changed
+ * within the watch window. Usually none.
  */
-async function volumeFor(
-  q: Queryable,
+function watchedMerchants(
   index: RegistryIndex,
   policy: ScreeningPolicy,
   merchantNos: Iterable<string>,
   now: Date,
-): Promise<VolumeView & { add(merchantNo: string, fen: number): void }> {
+): Set<string> {
   const windowMs = (policy.postChangeSpike.windowDays + 1) * DAY_MS;
-  const watched = [...new Set(merchantNos)].filter((merchantNo) => {
+  const watched = new Set<string>();
+  let last = '';
+  for (const merchantNo of merchantNos) {
+    if (merchantNo === last || watched.has(merchantNo)) continue;
+    last = merchantNo;
     const account = index.merchant(merchantNo)?.account;
-    return account?.isChange === true && now.getTime() - account.validFromMs <= windowMs;
-  });
-  const last24h = await purchaseVolumeSince(q, watched, new Date(now.getTime() - DAY_MS));
+    if (account?.isChange === true && now.getTime() - account.validFromMs <= windowMs) {
+      watched.add(merchantNo);
+    }
+  }
+  return watched;
+}
+
+/**
+ * Volume figures for the post-change rule: only the watched merchants are looked up (in the
+ * database, so that every instance sees all traffic), and the batch's own transactions are
+ * added as screening goes.
+ */
+async function volumeFor(
+  q: Queryable,
+  index: RegistryIndex,
+  watched: ReadonlySet<string>,
+  now: Date,
+): Promise<VolumeView & { add(merchantNo: string, fen: number): void }> {
+  const last24h = await purchaseVolumeSince(q, [...watched], new Date(now.getTime() - DAY_MS));
   const baseline = new Map<string, number>();
   for (const merchantNo of watched) {
     const account = index.merchant(merchantNo)?.account;
@@ -138,11 +157,19 @@ async function volumeFor(
     last24hFen: (merchantNo) => last24h.get(merchantNo) ?? 0,
     baselineDailyFen: (merchantNo) => baseline.get(merchantNo) ?? 0,
     add(merchantNo, fen) {
-      if (watched.includes(merchantNo))
-        last24h.set(merchantNo, (last24h.get(merchantNo) ?? 0) + fen);
+      if (watched.has(merchantNo)) last24h.set(merchantNo, (last24h.get(merchantNo) ?? 0) + fen);
     },
   };
 }
+
+/** The answer to a transaction whose id is already stored. */
+function replayOf(earlier: StoredTransactionKey, contentHash: string): IngestResult {
+  return earlier.content_hash === contentHash
+    ? { id: earlier.id, outcome: 'duplicate', decision: earlier.decision, alerts: earlier.alerts }
+    : rejected(earlier.id, 'idempotency_mismatch', 'This id was sent before with other content');
+}
+
+const NO_HITS: RuleHit[] = [];
 
 export async function ingestTransactions(
   ctx: AppContext,
@@ -160,9 +187,9 @@ export async function ingestTransactions(
   const results: IngestResult[] = new Array<IngestResult>(raws.length);
 
   // 1. Validate and tokenise, each on its own.
-  const valid: { index: number; tx: ValidTransaction; row: NewTransactionRow }[] = [];
-  for (const [position, raw] of raws.entries()) {
-    const checked = validateTransaction(raw, { now: receivedAt });
+  const valid: Candidate[] = [];
+  for (let position = 0; position < raws.length; position += 1) {
+    const checked = validateTransaction(raws[position], { now: receivedAt });
     if (!checked.ok) {
       const first = checked.issues[0];
       results[position] = rejected(
@@ -178,6 +205,7 @@ export async function ingestTransactions(
     valid.push({
       index: position,
       tx,
+      hits: NO_HITS,
       row: {
         id: tx.id,
         merchantNo: tx.merchantNo,
@@ -203,45 +231,45 @@ export async function ingestTransactions(
     });
   }
 
-  // 2. Replays: of an earlier batch, or of an earlier line of this one.
-  const stored = await findTransactionKeys(
-    ctx.db,
-    valid.map((v) => v.tx.id),
-  );
+  // 2. Replays. A later line of this batch with the id of an earlier one is answered with it.
+  // An id stored by an earlier batch is found by the insert itself (the id is the primary
+  // key) and answered from the stored row, which spares a lookup of every id of every batch.
+  // Only transactions of merchants the post-change rule watches are looked up first: their
+  // amounts are added to the merchant's stored volume, and a replay must not count twice.
   const firstInBatch = new Map<string, Candidate>();
-  const candidates: Candidate[] = [];
+  let candidates: Candidate[] = [];
   const replays: { index: number; id: string; hash: string }[] = [];
   for (const v of valid) {
-    const earlier = stored.get(v.tx.id);
-    if (earlier) {
-      results[v.index] =
-        earlier.content_hash === v.row.contentHash
-          ? {
-              id: v.tx.id,
-              outcome: 'duplicate',
-              decision: earlier.decision,
-              alerts: earlier.alerts,
-            }
-          : rejected(v.tx.id, 'idempotency_mismatch', 'This id was sent before with other content');
-      continue;
-    }
     if (firstInBatch.has(v.tx.id)) {
       replays.push({ index: v.index, id: v.tx.id, hash: v.row.contentHash });
       continue;
     }
-    const candidate: Candidate = { ...v, hits: [] };
-    firstInBatch.set(v.tx.id, candidate);
-    candidates.push(candidate);
+    firstInBatch.set(v.tx.id, v);
+    candidates.push(v);
   }
-
-  // 3. Screen, in input order, against the index.
-  const volume = await volumeFor(
-    ctx.db,
+  const watched = watchedMerchants(
     index,
     options.policy,
     candidates.map((c) => c.tx.merchantNo),
     receivedAt,
   );
+  /** Ids stored before this batch, with their keys, as far as they were looked up. */
+  const stored = await findTransactionKeys(
+    ctx.db,
+    watched.size === 0
+      ? []
+      : candidates.filter((c) => watched.has(c.tx.merchantNo)).map((c) => c.tx.id),
+  );
+  if (stored.size > 0) {
+    candidates = candidates.filter((c) => {
+      const earlier = stored.get(c.tx.id);
+      if (earlier) results[c.index] = replayOf(earlier, c.row.contentHash);
+      return !earlier;
+    });
+  }
+
+  // 3. Screen, in input order, against the index.
+  const volume = await volumeFor(ctx.db, index, watched, receivedAt);
   for (const c of candidates) {
     if (c.tx.status === 'approved' && c.tx.type === 'purchase') {
       volume.add(c.tx.merchantNo, c.tx.amountFen);
@@ -259,9 +287,11 @@ export async function ingestTransactions(
       },
       { view: index, volume, policy: options.policy },
     );
-    c.hits = screened.hits.map((hit) => withOwner(hit, index));
     c.row.decision = screened.decision;
-    c.row.alerts = screened.hits.map((h) => h.rule);
+    if (screened.hits.length > 0) {
+      c.hits = screened.hits.map((hit) => withOwner(hit, index));
+      c.row.alerts = screened.hits.map((h) => h.rule);
+    }
   }
 
   // 4. One transaction: the rows, the alerts, the containment.
@@ -272,34 +302,26 @@ export async function ingestTransactions(
         tx,
         candidates.map((c) => c.row).sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0)),
       );
-      // Lost a race with another instance storing the same id: that copy decides.
-      const raced = candidates.filter((c) => !inserted.has(c.tx.id));
-      const racedKeys = await findTransactionKeys(
+      // Ids already stored (a replay of an earlier batch, or another instance storing the same
+      // id first): the stored row decides.
+      const taken = candidates.filter((c) => !inserted.has(c.tx.id));
+      const takenKeys = await findTransactionKeys(
         tx,
-        raced.map((c) => c.tx.id),
+        taken.map((c) => c.tx.id),
       );
-      for (const c of raced) {
-        const earlier = racedKeys.get(c.tx.id);
-        results[c.index] =
-          earlier && earlier.content_hash === c.row.contentHash
-            ? {
-                id: c.tx.id,
-                outcome: 'duplicate',
-                decision: earlier.decision,
-                alerts: earlier.alerts,
-              }
-            : rejected(
-                c.tx.id,
-                'idempotency_mismatch',
-                'This id was sent before with other content',
-              );
+      for (const c of taken) {
+        const earlier = takenKeys.get(c.tx.id);
+        results[c.index] = earlier
+          ? replayOf(earlier, c.row.contentHash)
+          : rejected(c.tx.id, 'idempotency_mismatch', 'This id was sent before with other content');
       }
-      const fresh = candidates.filter((c) => inserted.has(c.tx.id));
+      const fresh =
+        taken.length === 0 ? candidates : candidates.filter((c) => inserted.has(c.tx.id));
       const changed = await raiseAlertsAndContain(ctx, tx, fresh, options.policy, receivedAt);
       if (changed.merchants.length + changed.terminals.length > 0) {
         await announceRegistryChange(tx, changed);
       }
-      return { changed, fresh };
+      return { changed, fresh, takenKeys };
     }),
   );
 
@@ -312,6 +334,12 @@ export async function ingestTransactions(
     };
   }
   for (const r of replays) {
+    // An id stored before this batch: every line carrying it is answered from the stored row.
+    const earlier = stored.get(r.id) ?? touched.takenKeys.get(r.id);
+    if (earlier) {
+      results[r.index] = replayOf(earlier, r.hash);
+      continue;
+    }
     const first = firstInBatch.get(r.id);
     const firstResult = first ? results[first.index] : undefined;
     results[r.index] =

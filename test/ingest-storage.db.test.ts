@@ -1,0 +1,159 @@
+/**
+ * How ingested transactions reach the table: every field stored exactly as validated (the
+ * rows go in with COPY, whose text format escapes tabs, line breaks and backslashes), and a
+ * batch mixing new ids with ids stored earlier stores the new ones once and answers the rest
+ * from the stored rows (the COPY fails on the primary key and the batch goes in again with
+ * ON CONFLICT DO NOTHING).
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ADMIN_TOKEN, bearer, startTestApp, type TestApp } from './support/app.js';
+import { enterpriseRecord } from './support/fixtures.js';
+
+let t: TestApp;
+const admin = bearer(ADMIN_TOKEN);
+const MERCHANT = '600000000000011';
+const TERMINAL = 'S0000001';
+
+function txn(id: string, extra: Record<string, unknown> = {}) {
+  return {
+    id,
+    terminalId: TERMINAL,
+    merchantNo: MERCHANT,
+    type: 'purchase',
+    amountFen: 12_800,
+    occurredAt: '2026-11-26T07:30:00.123Z',
+    ...extra,
+  };
+}
+
+type Result = { id: string | null; outcome: string; decision?: string; alerts?: string[] };
+
+async function ingest(transactions: unknown[]): Promise<Result[]> {
+  const response = await t.app.inject({
+    method: 'POST',
+    url: '/api/v1/transactions',
+    headers: admin,
+    payload: { transactions },
+  });
+  expect(response.statusCode).toBe(200);
+  return response.json<{ results: Result[] }>().results;
+}
+
+async function stored(id: string) {
+  const { rows } = await t.tdb.db.query(
+    `SELECT merchant_name_on_receipt, rrn, stan, auth_code, response_code, amount_fen, currency,
+            occurred_at, pan_masked, source, decision, alerts
+       FROM transactions WHERE id = $1`,
+    [id],
+  );
+  return rows;
+}
+
+async function count(): Promise<number> {
+  const { rows } = await t.tdb.db.query<{ n: number }>(
+    'SELECT count(*)::int AS n FROM transactions',
+  );
+  return rows[0]?.n ?? 0;
+}
+
+beforeAll(async () => {
+  t = await startTestApp();
+  const imported = await t.app.inject({
+    method: 'POST',
+    url: '/api/v1/import',
+    headers: admin,
+    payload: { records: [enterpriseRecord({ merchantNo: MERCHANT, terminalIds: [TERMINAL] })] },
+  });
+  expect(imported.json()).toMatchObject({ imported: 1, failed: [] });
+});
+afterAll(async () => {
+  await t.close();
+});
+
+describe('ingest storage', () => {
+  it('stores every field as sent, tabs, line breaks, backslashes and quotes included', async () => {
+    const receipt = 'A\tB\\C\nD\r"E" \\N {x,y} 某某店';
+    const [result] = await ingest([
+      txn('st-text', {
+        merchantNameOnReceipt: receipt,
+        pan: '6222020200001234562',
+        rrn: 'AB0000000001',
+        stan: '000042',
+        authCode: 'A1 B2',
+        responseCode: '00',
+      }),
+    ]);
+    expect(result).toMatchObject({
+      outcome: 'accepted',
+      decision: 'review',
+      alerts: ['receipt_name_mismatch'],
+    });
+    expect(await stored('st-text')).toEqual([
+      {
+        merchant_name_on_receipt: receipt,
+        rrn: 'AB0000000001',
+        stan: '000042',
+        auth_code: 'A1 B2',
+        response_code: '00',
+        amount_fen: 12_800,
+        currency: 'CNY',
+        occurred_at: new Date('2026-11-26T07:30:00.123Z'),
+        pan_masked: '622202*********4562',
+        source: 'api',
+        decision: 'review',
+        alerts: ['receipt_name_mismatch'],
+      },
+    ]);
+  });
+
+  it('stores absent fields as null and an empty alert list', async () => {
+    const [result] = await ingest([txn('st-bare')]);
+    expect(result).toMatchObject({ outcome: 'accepted', decision: 'ok', alerts: [] });
+    expect(await stored('st-bare')).toEqual([
+      expect.objectContaining({
+        merchant_name_on_receipt: null,
+        rrn: null,
+        pan_masked: null,
+        decision: 'ok',
+        alerts: [],
+      }),
+    ]);
+  });
+
+  it('stores the new ids of a batch that repeats stored ones, once, and answers the rest from the stored rows', async () => {
+    await ingest([txn('st-old-1'), txn('st-old-2', { merchantNameOnReceipt: '别家小店' })]);
+    const before = await count();
+    const results = await ingest([
+      txn('st-new-1'),
+      txn('st-old-2', { merchantNameOnReceipt: '别家小店' }),
+      txn('st-old-1', { amountFen: 1 }),
+      txn('st-new-2'),
+      txn('st-old-2', { merchantNameOnReceipt: '别家小店' }),
+      txn('st-new-1'),
+    ]);
+    expect(results).toEqual([
+      { id: 'st-new-1', outcome: 'accepted', decision: 'ok', alerts: [] },
+      {
+        id: 'st-old-2',
+        outcome: 'duplicate',
+        decision: 'review',
+        alerts: ['receipt_name_mismatch'],
+      },
+      expect.objectContaining({
+        id: 'st-old-1',
+        outcome: 'rejected',
+        error: expect.objectContaining({ code: 'idempotency_mismatch' }) as unknown,
+      }),
+      { id: 'st-new-2', outcome: 'accepted', decision: 'ok', alerts: [] },
+      {
+        id: 'st-old-2',
+        outcome: 'duplicate',
+        decision: 'review',
+        alerts: ['receipt_name_mismatch'],
+      },
+      { id: 'st-new-1', outcome: 'duplicate', decision: 'ok', alerts: [] },
+    ]);
+    expect(await count()).toBe(before + 2);
+    expect(await stored('st-old-1')).toEqual([expect.objectContaining({ amount_fen: 12_800 })]);
+  });
+});
