@@ -21,6 +21,7 @@ import type { ConsoleHarness } from './support.js';
 
 const OPS_USER = 'ops-settlement-e2e';
 const APPROVER_USER = 'approver-settlement-e2e';
+const MERCHANT_USER = 'chenguang-settlement-e2e';
 
 // Yesterday in China time: a business date whose transactions are all in the past.
 const CST_OFFSET_MS = 8 * 3_600_000;
@@ -98,6 +99,12 @@ describe.skipIf(skipBrowserTests)('settlement in the console', () => {
     };
     expect(imported.failed).toEqual([]);
     await h().api('POST', '/users', { username: OPS_USER, role: 'ops', password: PASSWORD });
+    await h().api('POST', '/users', {
+      username: MERCHANT_USER,
+      role: 'merchant',
+      merchantNos: [CHENGUANG.merchantNo],
+      password: PASSWORD,
+    });
     await h().api('POST', '/users', {
       username: APPROVER_USER,
       role: 'approver',
@@ -312,6 +319,29 @@ describe.skipIf(skipBrowserTests)('settlement in the console', () => {
     // The ledger, checked on the same page, balances through the return.
     await page.getByRole('status').filter({ hasText: '账簿平衡：每笔分录借贷相等' }).waitFor();
     await shot(page, '06-dashboard');
+  });
+
+  it('shows a merchant user its own money only, without runs, payout file or release', async () => {
+    const page = await h().newPage();
+    await h().logIn(page, MERCHANT_USER);
+    expect(await page.getByRole('link', { name: '结算', exact: true }).count()).toBe(0);
+    await page.goto(`${h().baseUrl}/merchants/${CHENGUANG.merchantNo}`);
+    await page.getByRole('heading', { name: CHENGUANG.name, level: 1 }).waitFor();
+    await figure(page, '退票（暂停中）').getByText(CHENGUANG_AMOUNT).waitFor();
+    const line = rowWith(page, BUSINESS_DATE).filter({ hasText: CHENGUANG_AMOUNT });
+    await line.getByText('已退票', { exact: true }).waitFor();
+    // Runs are the acquirer's: the date is not a link for a merchant.
+    expect(await line.getByRole('link', { name: BUSINESS_DATE }).count()).toBe(0);
+    expect(await page.getByRole('button', { name: '解除暂停' }).count()).toBe(0);
+
+    // The overview counts its own held money only, and offers no ledger check.
+    await page.getByRole('link', { name: '总览', exact: true }).click();
+    await page.getByRole('heading', { name: '总览', level: 1 }).waitFor();
+    const byReason = page.getByRole('list', { name: '按暂停原因' });
+    await byReason.getByRole('listitem').filter({ hasText: '银行退票' }).waitFor();
+    await page.getByText('1 户 / 1 笔').waitFor();
+    expect(await byReason.getByText('账户户名与商户不符').count()).toBe(0);
+    expect(await page.getByRole('heading', { name: '账簿核对' }).count()).toBe(0);
   });
 
   it('reads in English after the switch', async () => {

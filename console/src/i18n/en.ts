@@ -21,7 +21,7 @@ export const en: Messages = {
   'nav.settlement': 'Settlement',
 
   'settlement.countAndAmount': '{count} · {amount}',
-  'settlement.lineCount': '{count} lines',
+  'settlement.lineCount': 'Lines: {count}',
   'settlement.runs.title': 'Settlement runs',
   'settlement.runs.empty': 'No settlement runs yet',
   'settlement.runs.col.businessDate': 'Business date',
