@@ -77,7 +77,7 @@ function rowWith(page: Page, text: string) {
 
 /** A balance or run figure: the small card labelled with its name. */
 function figure(page: Page, label: string) {
-  return page.locator(`[aria-label="${label}"]`);
+  return page.getByRole('group', { name: label, exact: true });
 }
 
 describe.skipIf(skipBrowserTests)('settlement in the console', () => {

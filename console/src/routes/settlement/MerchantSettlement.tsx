@@ -131,7 +131,7 @@ function BalanceFigures({
       <Row gutter={[16, 16]}>
         {figures.map((figure) => (
           <Col key={figure.key} xs={12} md={8} xl={6} xxl={3}>
-            <Card size="small" aria-label={figure.label}>
+            <Card size="small" role="group" aria-label={figure.label}>
               <Statistic
                 title={figure.label}
                 value={formatFen(figure.fen)}

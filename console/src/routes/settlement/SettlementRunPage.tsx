@@ -223,7 +223,7 @@ function RunSummary({ run }: { run: SettlementRunWithLines }) {
       <Row gutter={[16, 16]} style={{ marginBottom: 16 }}>
         {figures.map((figure) => (
           <Col key={figure.key} xs={12} md={8} xl={4}>
-            <Card size="small" aria-label={figure.label}>
+            <Card size="small" role="group" aria-label={figure.label}>
               <Statistic
                 title={figure.label}
                 value={formatFen(figure.amountFen)}
