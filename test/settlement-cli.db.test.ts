@@ -33,6 +33,7 @@ async function rows<T>(text: string): Promise<T[]> {
   }
 }
 
+// Each command is a child process that compiles the CLI on start: slow on a busy machine.
 beforeAll(async () => {
   env = { ...process.env, SETTLEGUARD_DATA_DIR: path.join(work, 'data'), LOG_LEVEL: 'silent' };
   delete env.DATABASE_URL;
@@ -81,7 +82,7 @@ beforeAll(async () => {
     ].join('\n'),
   );
   expect(cli(['ingest', transactions]).code).toBe(0);
-});
+}, 180_000);
 
 afterAll(async () => {
   await server?.close();
@@ -129,5 +130,5 @@ describe('settlement on the command line', () => {
     const verified = cli(['ledger', 'verify']);
     expect(verified.stdout).toMatch(/Ledger balanced: \d+ journals/);
     expect(verified.code).toBe(0);
-  });
+  }, 300_000);
 });

@@ -12,6 +12,7 @@ const admin = bearer(ADMIN_TOKEN);
 const A = '710000000000001';
 const B = '710000000000002';
 const C = '710000000000003';
+const D = '710000000000004';
 
 interface Line {
   id: string;
@@ -69,6 +70,11 @@ beforeAll(async () => {
   const imported = await request<{ failed: unknown[] }>('POST', '/api/v1/import', {
     records: [
       enterpriseRecord({ merchantNo: A, terminalIds: ['L0000001'] }),
+      enterpriseRecord({
+        merchantNo: D,
+        terminalIds: ['L0000004'],
+        accountNumber: '1001234509000044444',
+      }),
       {
         ...microRecord({ merchantNo: C, accountNumber: '6217001234567890122' }),
         terminals: [
@@ -222,5 +228,44 @@ describe('settlement lines', () => {
     });
     const lines = await run('2026-11-24');
     expect(lines[C]).toMatchObject({ status: 'held', holdReasons: ['account_cooling_off'] });
+  });
+
+  it('settles a transaction that arrived after its date was run with the next run, once', async () => {
+    const start = t.ctx.now().getTime();
+    const at = (hours: number) => () => new Date(start + hours * 3_600_000);
+    await request('POST', '/api/v1/transactions', {
+      transactions: [txn(D, 'L0000004', 'purchase', 10_000, '2026-11-25T02:00:00Z')],
+    });
+    const first = await run('2026-11-25');
+    expect(first[D]).toMatchObject({ netFen: 10_000, status: 'ready' });
+    // An hour later the switch delivers a sale of the 25th it had held back, and one of the 26th.
+    t.ctx.now = at(1);
+    await request('POST', '/api/v1/transactions', {
+      transactions: [
+        txn(D, 'L0000004', 'purchase', 3_000, '2026-11-25T05:00:00Z'),
+        txn(D, 'L0000004', 'purchase', 1_000, '2026-11-26T01:00:00Z'),
+      ],
+    });
+    t.ctx.now = at(2);
+    const second = await run('2026-11-26');
+    expect(second[D]).toMatchObject({
+      netFen: 4_000,
+      transactionCount: 2,
+      lateTransactionCount: 1,
+      lateNetFen: 3_000,
+      feeFen: 24,
+      amountFen: 3_976,
+      status: 'ready',
+    });
+    // The next run does not take it again.
+    t.ctx.now = at(3);
+    await request('POST', '/api/v1/transactions', {
+      transactions: [txn(D, 'L0000004', 'purchase', 500, '2026-11-27T01:00:00Z')],
+    });
+    t.ctx.now = at(20);
+    const third = await run('2026-11-27');
+    expect(third[D]).toMatchObject({ netFen: 500, lateTransactionCount: 0 });
+    const verify = await request<{ problems: unknown[] }>('GET', '/api/v1/ledger/verify');
+    expect(verify.body.problems).toEqual([]);
   });
 });

@@ -31,19 +31,49 @@ export interface CreateRunOutcome {
   created: boolean;
 }
 
+/** How far back a late transaction is still looked for (it is settled by the next run). */
+export const LATE_LOOKBACK_DAYS = 31;
+
+/**
+ * Transactions of earlier business dates that arrived after their date's run: they go with the
+ * next run of the cycle. Exactly once, because the runs of a cycle read arrivals in windows
+ * that follow one another: (previous run's cutoff, this run's cutoff]. Shared with the ledger
+ * verification, which recomputes every line. Parameters: $1 cutoff, $4 period start, $6 cycle,
+ * $17 late_from (no late transactions when null: there was no earlier run).
+ */
+export const LATE_TRANSACTIONS = `
+  SELECT t.merchant_no, t.type, t.amount_fen, true AS late
+    FROM transactions t
+   WHERE $17::timestamptz IS NOT NULL
+     AND t.received_at > $17::timestamptz AND t.received_at <= $1
+     AND t.occurred_at < $4 AND t.occurred_at >= $4::timestamptz - interval '${LATE_LOOKBACK_DAYS} days'
+     AND t.status = 'approved'
+     AND EXISTS (SELECT 1 FROM settlement_runs r2
+                  WHERE r2.cycle = $6 AND r2.period_start <= t.occurred_at
+                    AND t.occurred_at < r2.period_end AND r2.cutoff_at < t.received_at)`;
+
 /**
  * Lines of the run in one statement. Parameters: $1 screening time (= cutoff), $2 cooling-off
  * hours, $3 run id, $4 period start, $5 period end, $6 cycle, $7 default cycle, $8/$9 merchants
  * with their own cycle, $10 default fee rate (ppm), $11/$12 MCC rates, $13/$14 merchant rates,
- * $15 business date, $16 created at.
+ * $15 business date, $16 created at, $17 late_from (the previous run's cutoff, or null).
  */
 const INSERT_LINES = `
-WITH day AS (
-  SELECT merchant_no, count(*)::int AS transaction_count,
-         COALESCE(sum(amount_fen) FILTER (WHERE type = 'purchase'), 0)::bigint AS purchases_fen,
-         COALESCE(sum(amount_fen) FILTER (WHERE type <> 'purchase'), 0)::bigint AS deductions_fen
+WITH settled AS (
+  SELECT merchant_no, type, amount_fen, false AS late
     FROM transactions
    WHERE occurred_at >= $4 AND occurred_at < $5 AND received_at <= $1 AND status = 'approved'
+  UNION ALL
+  ${LATE_TRANSACTIONS}
+),
+day AS (
+  SELECT merchant_no, count(*)::int AS transaction_count,
+         COALESCE(sum(amount_fen) FILTER (WHERE type = 'purchase'), 0)::bigint AS purchases_fen,
+         COALESCE(sum(amount_fen) FILTER (WHERE type <> 'purchase'), 0)::bigint AS deductions_fen,
+         count(*) FILTER (WHERE late)::int AS late_transaction_count,
+         COALESCE(sum(CASE WHEN type = 'purchase' THEN amount_fen ELSE -amount_fen END)
+                    FILTER (WHERE late), 0)::bigint AS late_net_fen
+    FROM settled
    GROUP BY merchant_no
 ),
 waiting AS (
@@ -63,6 +93,8 @@ pending AS (
          COALESCE(d.transaction_count, 0) AS transaction_count,
          COALESCE(d.purchases_fen, 0) AS purchases_fen,
          COALESCE(d.deductions_fen, 0) AS deductions_fen,
+         COALESCE(d.late_transaction_count, 0) AS late_transaction_count,
+         COALESCE(d.late_net_fen, 0) AS late_net_fen,
          COALESCE(w.released_in_fen, 0) AS released_in_fen,
          COALESCE(w.carried_in_fen, 0) AS carried_in_fen
     FROM day d FULL JOIN waiting w ON w.merchant_no = d.merchant_no
@@ -76,7 +108,8 @@ ${SCREENING_CTES},
 mcc_rates AS (SELECT * FROM unnest($11::text[], $12::int[]) AS r (mcc, rate_ppm)),
 merchant_rates AS (SELECT * FROM unnest($13::text[], $14::int[]) AS r (merchant_no, rate_ppm)),
 priced AS (
-  SELECT f.*, p.transaction_count, p.purchases_fen, p.deductions_fen, p.released_in_fen,
+  SELECT f.*, p.transaction_count, p.purchases_fen, p.deductions_fen, p.late_transaction_count,
+         p.late_net_fen, p.released_in_fen,
          p.carried_in_fen, p.purchases_fen - p.deductions_fen AS net_fen,
          COALESCE(mr.rate_ppm, cr.rate_ppm, $10::int) AS fee_rate_ppm
     FROM facts f
@@ -96,10 +129,11 @@ amounts AS (
     FROM charged c
 )
 INSERT INTO settlement_lines (run_id, merchant_no, business_date, transaction_count,
-  purchases_fen, deductions_fen, net_fen, fee_rate_ppm, fee_fen, released_in_fen,
+  late_transaction_count, late_net_fen, purchases_fen, deductions_fen, net_fen, fee_rate_ppm, fee_fen, released_in_fen,
   carried_in_fen, amount_fen, status, hold_reasons, account_id, account_version_id,
   account_number_masked, account_name, bank_name, created_at)
-SELECT $3, a.merchant_no, $15::date, a.transaction_count, a.purchases_fen, a.deductions_fen,
+SELECT $3, a.merchant_no, $15::date, a.transaction_count, a.late_transaction_count,
+       a.late_net_fen, a.purchases_fen, a.deductions_fen,
        a.net_fen, a.fee_rate_ppm, a.fee_fen, a.released_in_fen, a.carried_in_fen, a.amount_fen,
        CASE WHEN a.amount_fen <= 0 THEN 'carried'
             WHEN cardinality(a.reasons) > 0 THEN 'held'
@@ -183,11 +217,18 @@ export async function createRun(
     const existing = await findRunByDate(tx, input.businessDate, cycle);
     if (existing) return { run: existing, created: false };
     const runId = ctx.newId();
+    // Where the previous run of the cycle stopped reading arrivals: late transactions come from
+    // there on. Runs are serialised by the audit lock, so these windows follow one another.
+    const previous = await tx.query<{ cutoff: Date | null }>(
+      'SELECT max(cutoff_at) AS cutoff FROM settlement_runs WHERE cycle = $1',
+      [cycle],
+    );
+    const lateFrom = previous.rows[0]?.cutoff ?? null;
     await tx.query(
       `INSERT INTO settlement_runs (id, business_date, cycle, period_start, period_end, cutoff_at,
-         trigger, created_by, created_at)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $6)`,
-      [runId, input.businessDate, cycle, start, end, at, input.trigger, actor],
+         late_from, trigger, created_by, created_at)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $6)`,
+      [runId, input.businessDate, cycle, start, end, at, lateFrom, input.trigger, actor],
     );
     const ownCycles = Object.entries(policy.cycleByMerchant);
     const mccRates = Object.entries(policy.feeRatePpmByMcc);
@@ -209,6 +250,7 @@ export async function createRun(
       merchantRates.map(([, r]) => r),
       input.businessDate,
       at,
+      lateFrom,
     ]);
     await tx.query(MARK_ABSORBED, [runId]);
     await tx.query(INSERT_JOURNALS, [runId, at, actor]);

@@ -121,6 +121,8 @@ export interface LineRow {
   merchant_no: string;
   business_date: string;
   transaction_count: number;
+  late_transaction_count: number;
+  late_net_fen: number;
   purchases_fen: number;
   deductions_fen: number;
   net_fen: number;
@@ -146,7 +148,7 @@ export interface LineRow {
 }
 
 export const LINE_COLUMNS = `id, run_id, merchant_no, business_date::text AS business_date,
-  transaction_count, purchases_fen, deductions_fen, net_fen, fee_rate_ppm, fee_fen,
+  transaction_count, late_transaction_count, late_net_fen, purchases_fen, deductions_fen, net_fen, fee_rate_ppm, fee_fen,
   released_in_fen, carried_in_fen, amount_fen, status, hold_reasons, account_id,
   account_version_id, account_number_masked, account_name, bank_name, release_id, absorbed_by,
   paid_at, returned_at, return_code, return_text, created_at`;
@@ -160,6 +162,8 @@ export function presentLine(row: LineRow) {
     merchantNo: row.merchant_no,
     businessDate: row.business_date,
     transactionCount: row.transaction_count,
+    lateTransactionCount: row.late_transaction_count,
+    lateNetFen: row.late_net_fen,
     purchasesFen: row.purchases_fen,
     deductionsFen: row.deductions_fen,
     netFen: row.net_fen,

@@ -41,6 +41,10 @@ export const SettlementLineSchema = Type.Object(
     merchantNo: Type.String(),
     businessDate: Type.String({ format: 'date' }),
     transactionCount: Type.Integer(),
+    lateTransactionCount: Type.Integer({
+      description: 'Transactions of earlier dates that arrived after their run, settled here',
+    }),
+    lateNetFen: Type.Integer({ description: 'Their net, part of netFen' }),
     purchasesFen: Fen,
     deductionsFen: Type.Integer({ description: 'Refunds, reversals and voids of the day' }),
     netFen: Fen,
