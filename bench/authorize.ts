@@ -72,10 +72,10 @@ function describe(r: OpenLoopResult): string {
   return (
     `achieved ${Math.round(r.achievedRate).toLocaleString('en-US')}/s (${String(r.completed)} of ${String(r.scheduled)} answered 200` +
     `${r.errors > 0 ? `, ${String(r.errors)} failed: ${r.firstError ?? ''}` : ''}); ` +
-    `p50 ${ms(r.latencyMs.p50)} ms, p90 ${ms(r.latencyMs.p90)}, p99 ${ms(r.latencyMs.p99)}, ` +
+    `from the due time: p50 ${ms(r.latencyMs.p50)} ms, p90 ${ms(r.latencyMs.p90)}, p99 ${ms(r.latencyMs.p99)}, ` +
     `p99.9 ${ms(r.latencyMs.p999)}, max ${ms(r.latencyMs.max)}; ` +
-    `counted from the due time instead: p99 ${ms(r.sinceScheduledMs.p99)}, max ${ms(r.sinceScheduledMs.max)} ` +
-    `(client dispatch lag p99 ${ms(r.dispatchLagMs.p99)} ms, client process ${((r.clientCpuMs / r.elapsedMs) * 100).toFixed(0)}% of a core)`
+    `from writing the request: p50 ${ms(r.fromSendMs.p50)}, p99 ${ms(r.fromSendMs.p99)}, max ${ms(r.fromSendMs.max)} ` +
+    `(written late by p99 ${ms(r.dispatchLagMs.p99)} ms, max ${ms(r.dispatchLagMs.max)}; client process ${((r.clientCpuMs / r.elapsedMs) * 100).toFixed(0)}% of a core)`
   );
 }
 
@@ -132,7 +132,7 @@ export async function runAuthorize(partial: Partial<AuthorizeOptions> = {}): Pro
             `(${((cpuPerRequestUs * options.rate) / 1e4).toFixed(0)}% of a core at ${options.rate.toLocaleString('en-US')}/s; PostgreSQL's work for the token lookup not included)`,
           `bare node:http: ${describe(baseline)}; server process CPU ${Math.round(bareCpuPerRequestUs).toLocaleString('en-US')} µs a request`,
           `${String(options.durationMs / 1000)} s after ${String(options.warmupMs / 1000)} s of warm-up each, ` +
-            `${String(options.connections)} keep-alive connections at most; latency from sending to the last byte; ` +
+            `${String(options.connections)} keep-alive connections at most; latency from the request's due time to the last byte of the answer; ` +
             `ratio = p99 / bare p99`,
         ],
       },

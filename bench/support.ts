@@ -659,11 +659,19 @@ export interface OpenLoopResult {
   achievedRate: number;
   /** CPU time the client process used. */
   clientCpuMs: number;
+  /**
+   * From when the request was due (its place in the schedule) to the last byte of the answer:
+   * the generator's own lateness and any wait for a free connection count (no coordinated
+   * omission).
+   */
   latencyMs: { p50: number; p90: number; p99: number; p999: number; max: number };
-  /** How late the client itself dispatched requests (timer granularity, its own load). */
+  /**
+   * How late the request was written, after its due time: the generator's timer granularity
+   * and its own load, plus the wait for a free connection when all were busy.
+   */
   dispatchLagMs: { p99: number; max: number };
-  /** Latency counted from when the request was due rather than sent (no coordinated omission). */
-  sinceScheduledMs: { p99: number; max: number };
+  /** From writing the request to the last byte of the answer (the wait before it left excluded). */
+  fromSendMs: { p50: number; p99: number; max: number };
   statuses: Record<string, number>;
 }
 

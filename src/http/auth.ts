@@ -49,10 +49,50 @@ class TokenCache {
 export function registerAuth(app: FastifyInstance, ctx: AppContext): void {
   const tokens = new TokenCache();
   app.decorateRequest('principal', null);
-  app.addHook('preHandler', async (request) => {
-    if (!request.url.startsWith('/api/') || request.routeOptions.config.public) return;
-    request.principal = await resolvePrincipal(ctx, request, tokens);
+  // A callback hook rather than an async one: a token already in the cache (nearly every
+  // request of a switch) is resolved without a promise or a turn of the microtask queue.
+  app.addHook('preHandler', (request, _reply, done) => {
+    if (!request.url.startsWith('/api/') || request.routeOptions.config.public) {
+      done();
+      return;
+    }
+    let known: Principal | undefined;
+    try {
+      known = cachedPrincipal(request, tokens);
+    } catch (error) {
+      done(error as Error);
+      return;
+    }
+    if (known) {
+      request.principal = known;
+      done();
+      return;
+    }
+    resolvePrincipal(ctx, request, tokens).then(
+      (principal) => {
+        request.principal = principal;
+        done();
+      },
+      (error: unknown) => done(error as Error),
+    );
   });
+}
+
+const BEARER = /^Bearer\s+(\S{10,200})$/i;
+
+/** The bearer token of the request; throws when the header is there but malformed. */
+function bearerToken(request: FastifyRequest): string | null {
+  const header = request.headers.authorization;
+  if (!header) return null;
+  const match = BEARER.exec(header);
+  if (!match?.[1]) throw new DomainError('unauthenticated', 'Malformed Authorization header');
+  return match[1];
+}
+
+/** The principal of a bearer token in the cache, without I/O. */
+function cachedPrincipal(request: FastifyRequest, tokens: TokenCache): Principal | undefined {
+  const token = bearerToken(request);
+  return token === null ? undefined : tokens.get(token, Date.now());
 }
 
 async function resolvePrincipal(
@@ -60,11 +100,8 @@ async function resolvePrincipal(
   request: FastifyRequest,
   tokens: TokenCache,
 ): Promise<Principal> {
-  const header = request.headers.authorization;
-  if (header) {
-    const match = /^Bearer\s+(\S{10,200})$/i.exec(header);
-    if (!match?.[1]) throw new DomainError('unauthenticated', 'Malformed Authorization header');
-    const token = match[1];
+  const token = bearerToken(request);
+  if (token !== null) {
     const nowMs = Date.now();
     const known = tokens.get(token, nowMs);
     if (known) return known;
