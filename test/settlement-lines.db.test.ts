@@ -268,4 +268,39 @@ describe('settlement lines', () => {
     const verify = await request<{ problems: unknown[] }>('GET', '/api/v1/ledger/verify');
     expect(verify.body.problems).toEqual([]);
   });
+
+  it('shows money no run has taken yet, and lists lines on hold by reason', async () => {
+    await request('POST', '/api/v1/transactions', {
+      transactions: [
+        txn(D, 'L0000004', 'purchase', 2_500, '2026-11-28T01:00:00Z'),
+        txn(D, 'L0000004', 'refund', 300, '2026-11-28T02:00:00Z'),
+      ],
+    });
+    const balance = await request<Record<string, number>>(
+      'GET',
+      `/api/v1/merchants/${D}/settlement-balance`,
+    );
+    expect(balance.body).toMatchObject({ unsettledFen: 2_200, unsettledTransactionCount: 2 });
+    const onHold = await request<{ items: Line[] }>(
+      'GET',
+      '/api/v1/settlement-lines?onHold=true&reason=settlement_hold&limit=1',
+    );
+    expect(onHold.body.items.map((l) => l.merchantNo)).toEqual([A]);
+    const all: Line[] = [];
+    let cursor: string | undefined;
+    do {
+      const page = await request<{ items: Line[]; nextCursor?: string }>(
+        'GET',
+        `/api/v1/settlement-lines?onHold=true&limit=1${cursor ? `&cursor=${cursor}` : ''}`,
+      );
+      all.push(...page.body.items);
+      cursor = page.body.nextCursor;
+    } while (cursor);
+    // A held at the payout file (11-22), C cooling off (11-24).
+    expect(all.map((l) => [l.merchantNo, l.holdReasons])).toEqual([
+      [C, ['account_cooling_off']],
+      [A, ['settlement_hold', 'open_incident']],
+    ]);
+    expect(new Set(all.map((l) => l.id)).size).toBe(all.length);
+  });
 });

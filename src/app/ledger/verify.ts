@@ -11,7 +11,7 @@ import type { AppContext } from '../context.js';
 import { authorise } from '../context.js';
 import type { Principal } from '../../core/roles.js';
 import type { Queryable } from '../../storage/database.js';
-import { LATE_LOOKBACK_DAYS } from '../settlement/create-run.js';
+import { takenByRun } from '../settlement/late-sql.js';
 
 export const PROBLEMS_MAX = 100;
 
@@ -100,16 +100,7 @@ export async function verifyLedger(db: Queryable, at: Date): Promise<LedgerVerdi
               COALESCE(sum(CASE WHEN t.type = 'purchase' THEN t.amount_fen ELSE -t.amount_fen END), 0)::bigint AS net
          FROM settlement_lines l
          JOIN settlement_runs r ON r.id = l.run_id
-         LEFT JOIN transactions t ON t.merchant_no = l.merchant_no AND t.status = 'approved'
-              AND t.received_at <= r.cutoff_at
-              AND ((t.occurred_at >= r.period_start AND t.occurred_at < r.period_end)
-                   OR (r.late_from IS NOT NULL AND t.received_at > r.late_from
-                       AND t.occurred_at < r.period_start
-                       AND t.occurred_at >= r.period_start - interval '${LATE_LOOKBACK_DAYS} days'
-                       AND EXISTS (SELECT 1 FROM settlement_runs r2
-                                    WHERE r2.cycle = r.cycle AND r2.period_start <= t.occurred_at
-                                      AND t.occurred_at < r2.period_end
-                                      AND r2.cutoff_at < t.received_at)))
+         LEFT JOIN transactions t ON t.merchant_no = l.merchant_no AND ${takenByRun('t', 'r')}
         GROUP BY l.id)
      SELECT l.id, l.merchant_no, l.net_fen, l.fee_fen, c.net AS recomputed_net,
             CASE WHEN c.net > 0 THEN (c.net * l.fee_rate_ppm + 500000) / 1000000 ELSE 0 END

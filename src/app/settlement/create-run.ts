@@ -13,6 +13,7 @@ import type { Queryable } from '../../storage/database.js';
 import { businessDayWindow, isBusinessDate, type Cycle } from '../../core/settlement/calendar.js';
 import type { SettlementPolicy } from '../../core/settlement/policy.js';
 import { SCREENING_CTES } from './screening-sql.js';
+import { LATE_TRANSACTIONS } from './late-sql.js';
 import { findRun, runTotals, type RunRow } from './queries.js';
 
 export const SETTLEMENT_ACTOR = 'settlement';
@@ -30,27 +31,6 @@ export interface CreateRunOutcome {
   run: RunRow;
   created: boolean;
 }
-
-/** How far back a late transaction is still looked for (it is settled by the next run). */
-export const LATE_LOOKBACK_DAYS = 31;
-
-/**
- * Transactions of earlier business dates that arrived after their date's run: they go with the
- * next run of the cycle. Exactly once, because the runs of a cycle read arrivals in windows
- * that follow one another: (previous run's cutoff, this run's cutoff]. Shared with the ledger
- * verification, which recomputes every line. Parameters: $1 cutoff, $4 period start, $6 cycle,
- * $17 late_from (no late transactions when null: there was no earlier run).
- */
-export const LATE_TRANSACTIONS = `
-  SELECT t.merchant_no, t.type, t.amount_fen, true AS late
-    FROM transactions t
-   WHERE $17::timestamptz IS NOT NULL
-     AND t.received_at > $17::timestamptz AND t.received_at <= $1
-     AND t.occurred_at < $4 AND t.occurred_at >= $4::timestamptz - interval '${LATE_LOOKBACK_DAYS} days'
-     AND t.status = 'approved'
-     AND EXISTS (SELECT 1 FROM settlement_runs r2
-                  WHERE r2.cycle = $6 AND r2.period_start <= t.occurred_at
-                    AND t.occurred_at < r2.period_end AND r2.cutoff_at < t.received_at)`;
 
 /**
  * Lines of the run in one statement. Parameters: $1 screening time (= cutoff), $2 cooling-off

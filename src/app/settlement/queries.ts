@@ -20,6 +20,7 @@ import {
 } from '../../core/settlement/screening.js';
 import type { ReturnCode } from '../../core/settlement/returns.js';
 import type { Cycle } from '../../core/settlement/calendar.js';
+import { LATE_LOOKBACK_DAYS, takenByRun } from './late-sql.js';
 
 export interface RunRow {
   id: string;
@@ -258,6 +259,52 @@ export async function listRunLines(
   return keyPage(rows, limit, (row) => row.merchant_no, presentLine);
 }
 
+/**
+ * Lines across runs, newest business date first, by status, hold reason and merchant: the list
+ * behind the dashboard's money-on-hold tile (`onHold`: held or returned, not yet released).
+ */
+export async function listLines(
+  ctx: AppContext,
+  principal: Principal,
+  query: {
+    status?: LineStatus;
+    reason?: string;
+    merchantNo?: string;
+    onHold?: boolean;
+    limit?: number;
+    cursor?: string;
+  },
+) {
+  staffOnly(principal);
+  const limit = pageLimit(query.limit);
+  const after = decodeTimeCursor(query.cursor);
+  const { rows } = await ctx.db.query<LineRow>(
+    `SELECT ${LINE_COLUMNS} FROM settlement_lines
+      WHERE ($1::text IS NULL OR status = $1)
+        AND ($2::text IS NULL OR $2 = ANY(hold_reasons)
+             OR ($2 = '${RETURNED_REASON}' AND status = 'returned'))
+        AND ($3::text IS NULL OR merchant_no = $3)
+        AND (NOT $4::boolean OR (status IN ('held', 'returned') AND release_id IS NULL))
+        AND ($5::date IS NULL OR (business_date, merchant_no) < ($5::date, $6::text))
+      ORDER BY business_date DESC, merchant_no DESC LIMIT $7`,
+    [
+      query.status ?? null,
+      query.reason ?? null,
+      query.merchantNo ?? null,
+      query.onHold ?? false,
+      after ? after.at.slice(0, 10) : null,
+      after?.id ?? null,
+      limit + 1,
+    ],
+  );
+  return timePage(
+    rows,
+    limit,
+    (row) => ({ at: new Date(`${row.business_date}T00:00:00Z`), id: row.merchant_no }),
+    presentLine,
+  );
+}
+
 /** A merchant's lines, newest business date first (the merchant page; merchant users too). */
 export async function listMerchantLines(
   ctx: AppContext,
@@ -286,6 +333,9 @@ function decodeLineCursor(cursor: string): string {
 
 export interface PresentedBalance extends MerchantBalance {
   merchantNo: string;
+  /** Approved transactions (net, before fees) that no run has taken yet. */
+  unsettledFen: number;
+  unsettledTransactionCount: number;
   /** Returned by the bank and not yet released (part of heldFen). */
   returnedFen: number;
   /** The active hold on the merchant, if any. */
@@ -311,10 +361,29 @@ export async function merchantSettlementBalance(
     [merchantNo],
   );
   if (known.rowCount === 0) throw new DomainError('not_found', 'Merchant not found');
-  return balanceOf(ctx.db, merchantNo);
+  return balanceOf(ctx.db, merchantNo, ctx.now());
 }
 
-export async function balanceOf(q: Queryable, merchantNo: string): Promise<PresentedBalance> {
+/**
+ * A merchant's approved transactions of the last two months that no line took, by the run's
+ * own rule (on time within its date and cutoff, or late within its arrival window).
+ */
+const UNSETTLED_SQL = `
+SELECT count(*)::int AS n,
+       COALESCE(sum(CASE WHEN t.type = 'purchase' THEN t.amount_fen ELSE -t.amount_fen END), 0)::bigint
+         AS fen
+  FROM transactions t
+ WHERE t.merchant_no = $1 AND t.status = 'approved'
+   AND t.occurred_at >= $2::timestamptz - interval '${2 * LATE_LOOKBACK_DAYS} days'
+   AND NOT EXISTS (
+     SELECT 1 FROM settlement_lines l JOIN settlement_runs r ON r.id = l.run_id
+      WHERE l.merchant_no = t.merchant_no AND ${takenByRun('t', 'r')})`;
+
+export async function balanceOf(
+  q: Queryable,
+  merchantNo: string,
+  now: Date,
+): Promise<PresentedBalance> {
   const { rows } = await q.query<{ account: LedgerAccount; balance: number }>(
     `SELECT account, sum(amount_fen)::bigint AS balance FROM ledger_postings
       WHERE merchant_no = $1 GROUP BY account`,
@@ -339,9 +408,12 @@ export async function balanceOf(q: Queryable, merchantNo: string): Promise<Prese
     [merchantNo],
   );
   const h = hold.rows[0];
+  const unsettled = await q.query<{ n: number; fen: number }>(UNSETTLED_SQL, [merchantNo, now]);
   return {
     merchantNo,
     ...merchantBalance(balances),
+    unsettledFen: unsettled.rows[0]?.fen ?? 0,
+    unsettledTransactionCount: unsettled.rows[0]?.n ?? 0,
     returnedFen: returned.rows[0]?.fen ?? 0,
     hold: h
       ? {

@@ -9,6 +9,7 @@ import type { AppContext } from '../../app/context.js';
 import { createRun } from '../../app/settlement/create-run.js';
 import {
   heldByReason,
+  listLines,
   listMerchantLines,
   listRunLines,
   listRuns,
@@ -336,6 +337,10 @@ export function settlementRoutes(
               returnedFen: Type.Integer({
                 description: 'Returned and still held (part of heldFen)',
               }),
+              unsettledFen: Type.Integer({
+                description: 'Approved transactions (net, before fees) no run has taken yet',
+              }),
+              unsettledTransactionCount: Type.Integer(),
               feesFen: Fen,
               capturedFen: Fen,
               hold: Nullable(
@@ -369,6 +374,27 @@ export function settlementRoutes(
       },
       async (request) =>
         listMerchantLines(ctx, principalOf(request), request.params.merchantNo, request.query),
+    );
+
+    app.get(
+      '/api/v1/settlement-lines',
+      {
+        schema: {
+          tags: ['settlement'],
+          summary:
+            'Lines across runs, newest business date first: by status, hold reason (settlement_returned for returns), merchant, or only money on hold',
+          querystring: Type.Object({
+            status: Type.Optional(Type.Union(LINE_STATUSES.map((s) => Type.Literal(s)))),
+            reason: Type.Optional(Type.String({ maxLength: 40 })),
+            merchantNo: Type.Optional(Type.String({ maxLength: 32 })),
+            onHold: Type.Optional(Type.Boolean()),
+            limit: ListLimit,
+            cursor: Cursor,
+          }),
+          response: { 200: LinePage, ...errorResponses },
+        },
+      },
+      async (request) => listLines(ctx, principalOf(request), request.query),
     );
 
     app.get(
