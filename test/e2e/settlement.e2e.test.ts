@@ -319,6 +319,15 @@ describe.skipIf(skipBrowserTests)('settlement in the console', () => {
     // The ledger, checked on the same page, balances through the return.
     await page.getByRole('status').filter({ hasText: '账簿平衡：每笔分录借贷相等' }).waitFor();
     await shot(page, '06-dashboard');
+
+    // A reason leads to its lines, across runs.
+    await byReason.getByRole('link', { name: '账户户名与商户不符' }).click();
+    await page.getByRole('heading', { name: '结算明细查询', level: 1 }).waitFor();
+    const heldLine = rowWith(page, YUNSHAN.merchantNo);
+    await heldLine.getByText(YUNSHAN_AMOUNT).waitFor();
+    await heldLine.getByRole('link', { name: BUSINESS_DATE }).waitFor();
+    expect(await rowWith(page, CHENGUANG.merchantNo).count()).toBe(0);
+    await shot(page, '07-held-lines');
   });
 
   it('shows a merchant user its own money only, without runs, payout file or release', async () => {
@@ -365,7 +374,7 @@ describe.skipIf(skipBrowserTests)('settlement in the console', () => {
     await page.getByRole('button', { name: 'Download payout file' }).waitFor();
     await page.getByText(/every download is written to the audit trail/).waitFor();
     expect(await page.getByText('账户户名与商户不符').count()).toBe(0);
-    await shot(page, '07-run-en');
+    await shot(page, '08-run-en');
 
     await page.goto(`${h().baseUrl}/merchants/${CHENGUANG.merchantNo}`);
     await page.getByRole('heading', { name: 'Settlement money' }).waitFor();
@@ -374,7 +383,7 @@ describe.skipIf(skipBrowserTests)('settlement in the console', () => {
       .filter({ hasText: 'Held settlement funds' })
       .getByText(CHENGUANG_AMOUNT)
       .waitFor();
-    await shot(page, '08-merchant-en');
+    await shot(page, '09-merchant-en');
   });
 
   it('raised no uncaught errors in the pages', () => {

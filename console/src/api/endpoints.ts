@@ -140,6 +140,13 @@ export interface SettlementLineFilter {
   merchantNo?: string | undefined;
 }
 
+/** Lines across runs: by status, hold reason (`settlement_returned` for returns), merchant. */
+export interface AllLinesFilter extends SettlementLineFilter {
+  reason?: string | undefined;
+  /** Only money on hold: held or returned, not yet released. */
+  onHold?: boolean | undefined;
+}
+
 /** Most bank results the server takes in one call; a longer file is sent in several. */
 export const SETTLEMENT_RESULTS_BATCH_MAX = 1000;
 
@@ -174,6 +181,19 @@ export const settlementApi = {
       signal,
     }),
   /** The payout file (CSV with full account numbers): admin and ops only, audited by the server. */
+  /** Lines of every run, newest business date first. */
+  lines: (filter: AllLinesFilter, cursor: string | undefined, signal?: AbortSignal) =>
+    request<Page<SettlementLine>>('/settlement-lines', {
+      query: {
+        status: filter.status,
+        reason: filter.reason,
+        merchantNo: filter.merchantNo,
+        onHold: filter.onHold === true ? 'true' : undefined,
+        limit: PAGE_SIZE,
+        cursor,
+      },
+      signal,
+    }),
   payoutFile: (runId: string) =>
     download(`/settlement-runs/${encodeURIComponent(runId)}/payout-file`, `payout-${runId}.csv`),
   recordResults: (results: SettlementResultInput[]) =>

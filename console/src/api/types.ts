@@ -349,6 +349,10 @@ export interface SettlementLine {
   merchantNo: string;
   businessDate: string;
   transactionCount: number;
+  /** Transactions of earlier dates that arrived after their run, settled in this line. */
+  lateTransactionCount?: number;
+  /** Their net, part of netFen. */
+  lateNetFen?: number;
   purchasesFen: number;
   /** Refunds, reversals and voids of the day. */
   deductionsFen: number;
@@ -434,6 +438,9 @@ export interface SettlementBalance {
   returnedFen: number;
   feesFen: number;
   capturedFen: number;
+  /** Approved transactions (net, before fees) that no run has taken yet. */
+  unsettledFen?: number;
+  unsettledTransactionCount?: number;
   hold: null | {
     id: string;
     reason: string;

@@ -157,8 +157,9 @@ export const en: Messages = {
   'dashboard.held.merchantsValue': '{merchants} / {lines} lines',
   'dashboard.held.empty': 'No settlement money is on hold',
   'dashboard.held.byReason': 'By reason',
-  'dashboard.held.itemCounts':
-    '{merchants} merchants · {lines} lines (a line held for several reasons counts under each)',
+  'dashboard.held.itemCounts': '{merchants} merchants · {lines} lines',
+  'dashboard.held.note':
+    'A line held for several reasons counts under each of them, and once in the total.',
 
   'dashboard.ledger.title': 'Ledger check',
   'dashboard.ledger.again': 'Check again',
@@ -179,6 +180,15 @@ export const en: Messages = {
   'ledgerProblem.state_mismatch': 'Ledger balance differs from the lines’ states',
   'ledgerProblem.line_paid_twice': 'Line paid more than once',
   'ledgerProblem.released_money_paid': 'Money taken into a later line could go out twice',
+
+  'settlement.lines.title': 'Settlement lines',
+  'settlement.lines.onHold': 'Only money on hold',
+  'settlement.lines.reason': 'Hold reason',
+  'settlement.lines.empty': 'No lines match',
+  'settlement.runs.heldLink': 'Money on hold',
+  'settlement.line.late': 'incl. {count} late, {amount}',
+  'merchantSettlement.unsettled': 'Not in a run yet ({count} transactions)',
+  'dashboard.held.viewAll': 'View lines',
 
   'lineStatus.ready': 'Ready',
   'lineStatus.held': 'Held',

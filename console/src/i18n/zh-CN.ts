@@ -156,7 +156,8 @@ export const zhCN = {
   'dashboard.held.merchantsValue': '{merchants} 户 / {lines} 笔',
   'dashboard.held.empty': '当前没有暂停的结算资金',
   'dashboard.held.byReason': '按暂停原因',
-  'dashboard.held.itemCounts': '{merchants} 户 · {lines} 笔（一笔有多个原因时分别计入）',
+  'dashboard.held.itemCounts': '{merchants} 户 · {lines} 笔',
+  'dashboard.held.note': '一笔明细有多个暂停原因时分别计入各原因，合计只计一次。',
 
   'dashboard.ledger.title': '账簿核对',
   'dashboard.ledger.again': '重新核对',
@@ -176,6 +177,15 @@ export const zhCN = {
   'ledgerProblem.state_mismatch': '账簿余额与结算明细状态不符',
   'ledgerProblem.line_paid_twice': '结算明细被重复付款',
   'ledgerProblem.released_money_paid': '已并入后续明细的资金可能被重复付出',
+
+  'settlement.lines.title': '结算明细查询',
+  'settlement.lines.onHold': '仅看暂停中的资金',
+  'settlement.lines.reason': '暂停原因',
+  'settlement.lines.empty': '没有符合条件的结算明细',
+  'settlement.runs.heldLink': '查看暂停中的资金',
+  'settlement.line.late': '含迟到交易 {count} 笔 {amount}',
+  'merchantSettlement.unsettled': '未入批次交易（{count} 笔）',
+  'dashboard.held.viewAll': '查看明细',
 
   'lineStatus.ready': '可付款',
   'lineStatus.held': '暂停付款',

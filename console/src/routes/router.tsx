@@ -12,6 +12,7 @@ import { MerchantListPage } from './merchants/MerchantListPage';
 import { MerchantPage } from './merchants/MerchantPage';
 import { NotFoundPage } from './not-found/NotFoundPage';
 import { RequireSession, SessionProvider } from './session/session';
+import { SettlementLinesPage } from './settlement/SettlementLinesPage';
 import { SettlementRunListPage } from './settlement/SettlementRunListPage';
 import { SettlementRunPage } from './settlement/SettlementRunPage';
 import { TerminalListPage } from './terminals/TerminalListPage';
@@ -62,6 +63,7 @@ export const router = createBrowserRouter([
           { path: 'dashboard', element: <DashboardPage /> },
           { path: 'settlement', element: <SettlementRunListPage /> },
           { path: 'settlement/runs/:runId', element: <SettlementRunPage /> },
+          { path: 'settlement/lines', element: <SettlementLinesPage /> },
           { path: '*', element: <NotFoundPage /> },
         ],
       },

@@ -1,10 +1,14 @@
 import { Card, Col, Empty, Flex, Progress, Row, Statistic, Typography } from 'antd';
+import { Link } from 'react-router-dom';
 import { settlementApi } from '../../api/endpoints';
 import type { HeldByReason } from '../../api/types';
 import { useT } from '../../i18n';
 import { formatFen } from '../common/money';
 import { ProblemAlert } from '../common/problem';
 import { useLoader } from '../common/use-loader';
+import { canReadSettlement } from '../session/permissions';
+import { useCurrentUser } from '../session/session';
+import { heldLinesPath } from '../settlement/paths';
 import { useHoldReasonText } from '../settlement/settlement-tags';
 
 /**
@@ -13,9 +17,15 @@ import { useHoldReasonText } from '../settlement/settlement-tags';
  */
 export function HeldByReasonTile() {
   const { t } = useT();
+  const user = useCurrentUser();
   const summary = useLoader('held-by-reason', (signal) => settlementApi.heldByReason(signal));
   return (
     <Card
+      extra={
+        canReadSettlement(user.role) ? (
+          <Link to={heldLinesPath()}>{t('dashboard.held.viewAll')}</Link>
+        ) : undefined
+      }
       title={
         <h2 style={{ fontSize: 'inherit', fontWeight: 'inherit', margin: 0 }}>
           {t('dashboard.held.title')}
@@ -34,6 +44,8 @@ export function HeldByReasonTile() {
 
 function HeldFigures({ summary }: { summary: HeldByReason }) {
   const { t, localize } = useT();
+  const user = useCurrentUser();
+  const linkLines = canReadSettlement(user.role);
   const reasonText = useHoldReasonText();
   const largest = Math.max(1, ...summary.items.map((item) => item.amountFen));
   return (
@@ -65,7 +77,11 @@ function HeldFigures({ summary }: { summary: HeldByReason }) {
             return (
               <li key={item.reason} style={{ marginBottom: 12 }}>
                 <Flex justify="space-between" gap={12}>
-                  <Typography.Text>{name}</Typography.Text>
+                  {linkLines ? (
+                    <Link to={heldLinesPath(item.reason)}>{name}</Link>
+                  ) : (
+                    <Typography.Text>{name}</Typography.Text>
+                  )}
                   <Typography.Text strong style={{ whiteSpace: 'nowrap' }}>
                     {formatFen(item.amountFen)}
                   </Typography.Text>
@@ -87,6 +103,11 @@ function HeldFigures({ summary }: { summary: HeldByReason }) {
             );
           })}
         </ul>
+      )}
+      {summary.items.length > 1 && (
+        <Typography.Text type="secondary" style={{ fontSize: 12 }}>
+          {t('dashboard.held.note')}
+        </Typography.Text>
       )}
     </Flex>
   );

@@ -97,7 +97,7 @@ function BalanceFigures({
   const user = useCurrentUser();
   const [releasing, setReleasing] = useState(false);
   const [toast, toastHolder] = message.useMessage();
-  const figures = [
+  const figures: { key: string; label: string; fen: number; colour?: string | undefined }[] = [
     { key: 'pending', label: t('merchantSettlement.pending'), fen: balance.pendingFen },
     {
       key: 'held',
@@ -116,6 +116,16 @@ function BalanceFigures({
     { key: 'released', label: t('merchantSettlement.released'), fen: balance.releasedFen },
     { key: 'fees', label: t('merchantSettlement.fees'), fen: balance.feesFen },
   ];
+  // Transactions no run has taken yet (the next run's), when the server reports them.
+  if (balance.unsettledFen !== undefined) {
+    figures.unshift({
+      key: 'unsettled',
+      label: t('merchantSettlement.unsettled', {
+        count: balance.unsettledTransactionCount ?? 0,
+      }),
+      fen: balance.unsettledFen,
+    });
+  }
   const canRelease =
     canReleaseSettlementHold(user.role) && (balance.hold !== null || balance.heldFen > 0);
   const hold = balance.hold;

@@ -23,8 +23,8 @@ export function isReleasable(line: SettlementLine): boolean {
  */
 export function SettlementLineTable(props: {
   list: CursorList<SettlementLine>;
-  /** On a run's page: the merchant of each line. On a merchant's page: its business date. */
-  show: 'merchant' | 'businessDate';
+  /** On a run's page: the merchant of each line; on a merchant's page: its business date. */
+  show: 'merchant' | 'businessDate' | 'both';
   /** Link the business date to its run (staff who may read runs). */
   linkRuns?: boolean;
   emptyText: string;
@@ -34,17 +34,7 @@ export function SettlementLineTable(props: {
   const { t } = useT();
   const none = t('common.none');
   const columns: TableColumnsType<SettlementLine> = [];
-  if (props.show === 'merchant') {
-    columns.push({
-      title: t('settlement.line.merchant'),
-      dataIndex: 'merchantNo',
-      render: (value: string) => (
-        <Link to={merchantPath(value)}>
-          <Identifier>{value}</Identifier>
-        </Link>
-      ),
-    });
-  } else {
+  if (props.show !== 'merchant') {
     columns.push({
       title: t('settlement.line.businessDate'),
       dataIndex: 'businessDate',
@@ -58,13 +48,36 @@ export function SettlementLineTable(props: {
         ),
     });
   }
+  if (props.show !== 'businessDate') {
+    columns.push({
+      title: t('settlement.line.merchant'),
+      dataIndex: 'merchantNo',
+      render: (value: string) => (
+        <Link to={merchantPath(value)}>
+          <Identifier>{value}</Identifier>
+        </Link>
+      ),
+    });
+  }
   columns.push(
     { title: t('settlement.line.transactions'), dataIndex: 'transactionCount', align: 'right' },
     {
       title: t('settlement.line.net'),
       dataIndex: 'netFen',
       align: 'right',
-      render: (value: number) => <Identifier>{formatFen(value)}</Identifier>,
+      render: (value: number, record) => (
+        <Flex vertical align="flex-end">
+          <Identifier>{formatFen(value)}</Identifier>
+          {record.lateTransactionCount !== undefined && record.lateTransactionCount > 0 && (
+            <Typography.Text type="secondary" style={{ fontSize: 12 }}>
+              {t('settlement.line.late', {
+                count: record.lateTransactionCount,
+                amount: formatFen(record.lateNetFen ?? 0),
+              })}
+            </Typography.Text>
+          )}
+        </Flex>
+      ),
     },
     {
       title: t('settlement.line.fee'),

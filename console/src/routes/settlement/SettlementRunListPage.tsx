@@ -15,7 +15,7 @@ import { useCursorList } from '../common/use-cursor-list';
 import { canCreateSettlementRun, canReadSettlement } from '../session/permissions';
 import { useCurrentUser } from '../session/session';
 import { NotFoundPage } from '../not-found/NotFoundPage';
-import { settlementRunPath } from './paths';
+import { heldLinesPath, settlementRunPath } from './paths';
 import type { RunPageState } from './paths';
 
 /** A count and its money in one cell: "3 笔 · ¥1,234.00". */
@@ -101,9 +101,12 @@ export function SettlementRunListPage() {
 
   return (
     <>
-      <Typography.Title level={1} style={{ fontSize: 20, marginTop: 0 }}>
-        {t('settlement.runs.title')}
-      </Typography.Title>
+      <Flex justify="space-between" align="center" wrap gap={12} style={{ marginBottom: 16 }}>
+        <Typography.Title level={1} style={{ fontSize: 20, margin: 0 }}>
+          {t('settlement.runs.title')}
+        </Typography.Title>
+        <Link to={heldLinesPath()}>{t('settlement.runs.heldLink')}</Link>
+      </Flex>
       {canCreateSettlementRun(user.role) && <CreateRunCard />}
       <Card>
         <CursorTable<SettlementRun>
