@@ -12,7 +12,11 @@ import { recordAudit } from '../audit.js';
 import { DomainError, issue, type ErrorCode } from '../../core/errors.js';
 import type { Principal } from '../../core/roles.js';
 import type { Queryable } from '../../storage/database.js';
-import { normaliseReturnReason, type ReturnCode } from '../../core/settlement/returns.js';
+import {
+  normaliseReturnReason,
+  redactAccountNumbers,
+  type ReturnCode,
+} from '../../core/settlement/returns.js';
 import { paidJournal, returnedJournal, type Journal } from '../../core/settlement/ledger.js';
 import { insertJournals } from '../ledger/journals.js';
 import { LINE_COLUMNS, UUID, type LineRow } from './queries.js';
@@ -77,7 +81,10 @@ export async function recordResults(
         });
         continue;
       }
-      const reasonText = (result.reason ?? '').trim().slice(0, REASON_LENGTH_MAX);
+      const reasonText = redactAccountNumbers((result.reason ?? '').trim()).slice(
+        0,
+        REASON_LENGTH_MAX,
+      );
       const bankReference =
         result.bankReference?.trim().slice(0, BANK_REFERENCE_LENGTH_MAX) ?? null;
       const ref = {

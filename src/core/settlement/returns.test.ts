@@ -1,5 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { accountStatusAfterReturn, normaliseReturnReason } from './returns.js';
+import {
+  accountStatusAfterReturn,
+  normaliseReturnReason,
+  redactAccountNumbers,
+} from './returns.js';
 
 describe('normaliseReturnReason', () => {
   it.each([
@@ -35,5 +39,18 @@ describe('normaliseReturnReason', () => {
     expect(accountStatusAfterReturn('account_frozen')).toBe('frozen');
     expect(accountStatusAfterReturn('account_closed')).toBe('errored');
     expect(accountStatusAfterReturn('other')).toBe('errored');
+  });
+});
+
+describe('redactAccountNumbers', () => {
+  it('masks account numbers quoted in a reason and leaves short numbers alone', () => {
+    expect(redactAccountNumbers('账号6222020200001234562不存在')).toBe(
+      '账号622202*********4562不存在',
+    );
+    expect(redactAccountNumbers('acct 6222 0202 0000 1234 562 closed')).toBe(
+      'acct 622202*********4562 closed',
+    );
+    expect(redactAccountNumbers('错误码 R03，金额 12345.67')).toBe('错误码 R03，金额 12345.67');
+    expect(redactAccountNumbers('1001234509000012345')).toBe('100123*********2345');
   });
 });

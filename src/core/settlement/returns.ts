@@ -128,3 +128,16 @@ export function normaliseReturnReason(text: string | null | undefined): ReturnCo
 export function accountStatusAfterReturn(code: ReturnCode): 'frozen' | 'errored' {
   return code === 'account_frozen' ? 'frozen' : 'errored';
 }
+
+/**
+ * Banks sometimes quote the account in their reason ("账号6222020200001234562不存在"). A run of
+ * ten or more digits (spaces and hyphens inside allowed) is masked before the text is stored,
+ * shown or audited: the first six and last four digits stay, as everywhere else.
+ */
+export function redactAccountNumbers(text: string): string {
+  return text.replace(/\d(?:[\d -]{8,}\d)/g, (run) => {
+    const digits = run.replace(/[ -]/g, '');
+    if (digits.length < 10) return run;
+    return `${digits.slice(0, 6)}${'*'.repeat(digits.length - 10)}${digits.slice(-4)}`;
+  });
+}
