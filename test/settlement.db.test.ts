@@ -431,6 +431,27 @@ describe('settlement', () => {
     await verify();
   });
 
+  it('takes results from the switch role too, and from no one else outside admin and ops', async () => {
+    const lines = byMerchant(run);
+    const support = bearer(await t.tokenFor('support1', 'support'));
+    const denied = await request(
+      'POST',
+      '/api/v1/settlement-results',
+      { results: [{ lineId: lines[M.clean]?.id, status: 'paid' }] },
+      support,
+    );
+    expect(denied.status).toBe(403);
+    const sw = bearer(await t.tokenFor('switch1', 'switch'));
+    const replay = await request<{ unchanged: number }>(
+      'POST',
+      '/api/v1/settlement-results',
+      { results: [{ lineId: lines[M.clean]?.id, status: 'paid' }] },
+      sw,
+    );
+    expect(replay.status).toBe(200);
+    expect(replay.body.unchanged).toBe(1);
+  });
+
   it('changes nothing when the same results come again', async () => {
     const lines = byMerchant(run);
     const before = await t.tdb.db.query<{ n: number }>(

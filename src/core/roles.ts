@@ -39,7 +39,8 @@ export const PERMISSIONS = {
   'settlement.run': ['admin', 'ops'],
   'settlement.read': ['admin', 'risk', 'ops', 'approver', 'support', 'auditor'],
   'settlement.payout_file': ['admin', 'ops'],
-  'settlement.results': ['admin', 'ops'],
+  // The acquirer's clearing system pushes bank results as the switch role, like transactions.
+  'settlement.results': ['admin', 'ops', 'switch'],
   'settlement.release': ['admin', 'approver'],
   'ledger.read': ['admin', 'risk', 'ops', 'approver', 'support', 'auditor', 'merchant'],
   'ledger.verify': ['admin', 'auditor', 'ops'],
