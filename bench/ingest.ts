@@ -418,7 +418,7 @@ export async function runIngestPglite(partial: Partial<IngestOptions> = {}): Pro
           `registry ${fmt(options.merchants)} merchants / ${fmt(options.terminals)} terminals; ${trafficLabel(options)}`,
           'PGlite runs inside the server process (one thread for HTTP, screening and the database), ' +
             'in memory, so no fsync. Baseline: INSERT … SELECT FROM jsonb_populate_recordset, 10,000 rows a statement ' +
-            '(PGlite takes no COPY from a client here)',
+            "(the pipeline's own rows go in with COPY from PGlite's /dev/blob)",
         ],
       },
     ];

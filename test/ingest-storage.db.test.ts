@@ -13,6 +13,9 @@ let t: TestApp;
 const admin = bearer(ADMIN_TOKEN);
 const MERCHANT = '600000000000011';
 const TERMINAL = 'S0000001';
+const CHANGED = '600000000000012';
+const CHANGED_TERMINAL = 'S0000002';
+const DAY_MS = 86_400_000;
 
 function txn(id: string, extra: Record<string, unknown> = {}) {
   return {
@@ -62,9 +65,18 @@ beforeAll(async () => {
     method: 'POST',
     url: '/api/v1/import',
     headers: admin,
-    payload: { records: [enterpriseRecord({ merchantNo: MERCHANT, terminalIds: [TERMINAL] })] },
+    payload: {
+      records: [
+        enterpriseRecord({ merchantNo: MERCHANT, terminalIds: [TERMINAL] }),
+        enterpriseRecord({
+          merchantNo: CHANGED,
+          terminalIds: [CHANGED_TERMINAL],
+          accountNumber: '1001234509000077777',
+        }),
+      ],
+    },
   });
-  expect(imported.json()).toMatchObject({ imported: 1, failed: [] });
+  expect(imported.json()).toMatchObject({ imported: 2, failed: [] });
 });
 afterAll(async () => {
   await t.close();
@@ -155,5 +167,58 @@ describe('ingest storage', () => {
     ]);
     expect(await count()).toBe(before + 2);
     expect(await stored('st-old-1')).toEqual([expect.objectContaining({ amount_fen: 12_800 })]);
+  });
+
+  it('watches volume after an account change against the month before it, counting a replay once', async () => {
+    const now = t.ctx.now().getTime();
+    const changedAt = now - 2 * DAY_MS;
+    const at = (ms: number) => new Date(ms).toISOString();
+    const spend = (id: string, amountFen: number, occurredAtMs: number) => ({
+      id,
+      terminalId: CHANGED_TERMINAL,
+      merchantNo: CHANGED,
+      type: 'purchase',
+      amountFen,
+      occurredAt: at(occurredAtMs),
+    });
+    // The month before the change: 9,000,000 fen, 300,000 a day; three times that is the line.
+    const before = Array.from({ length: 9 }, (_, i) =>
+      spend(`pc-before-${String(i)}`, 1_000_000, changedAt - (i + 1) * DAY_MS),
+    );
+    expect((await ingest(before)).every((r) => r.outcome === 'accepted')).toBe(true);
+    // The account changes: a new version in force since two days ago, the old one superseded.
+    await t.tdb.db.query(
+      `INSERT INTO settlement_accounts (account_id, merchant_no, account_number_enc, account_fp,
+         account_number_masked, account_name, account_type, status, name_check, valid_from,
+         valid_to, recorded_by)
+       SELECT gen_random_uuid(), merchant_no, account_number_enc, 'earlier-' || account_fp,
+              account_number_masked, account_name, account_type, 'superseded', name_check,
+              valid_from - interval '400 days', $2, 'test'
+         FROM settlement_accounts WHERE merchant_no = $1 AND valid_to IS NULL`,
+      [CHANGED, new Date(changedAt)],
+    );
+    await t.tdb.db.query(
+      'UPDATE settlement_accounts SET valid_from = $2 WHERE merchant_no = $1 AND valid_to IS NULL',
+      [CHANGED, new Date(changedAt)],
+    );
+    await t.ctx.index?.refresh(t.tdb.db, { merchants: [CHANGED] });
+
+    const hour = now - 3600_000;
+    const first = [1, 2, 3, 4].map((i) => spend(`pc-after-${String(i)}`, 200_000, hour));
+    // 800,000 in 24 hours: under 900,000 (it would be over the 500,000 floor without the month).
+    expect((await ingest(first)).map((r) => r.alerts)).toEqual([[], [], [], []]);
+    // The same four again and 50,000 more: 850,000, not 1,650,000.
+    const again = await ingest([...first, spend('pc-after-5', 50_000, hour)]);
+    expect(again.map((r) => r.outcome)).toEqual([
+      'duplicate',
+      'duplicate',
+      'duplicate',
+      'duplicate',
+      'accepted',
+    ]);
+    expect(again[4]?.alerts).toEqual([]);
+    // 100,000 more: 950,000, over the line.
+    const [over] = await ingest([spend('pc-after-6', 100_000, hour)]);
+    expect(over).toMatchObject({ outcome: 'accepted', alerts: ['post_change_spike'] });
   });
 });

@@ -209,3 +209,24 @@ export async function purchaseVolumeSince(
   );
   return new Map(rows.map((row) => [row.merchant_no, row.total]));
 }
+
+/**
+ * Approved purchase volume per merchant within each merchant's own window (after `since`, up
+ * to and including `until`), in one statement.
+ */
+export async function purchaseVolumeWithin(
+  q: Queryable,
+  windows: readonly { merchantNo: string; since: Date; until: Date }[],
+): Promise<Map<string, number>> {
+  if (windows.length === 0) return new Map();
+  const { rows } = await q.query<{ merchant_no: string; total: number }>(
+    `SELECT w.merchant_no, sum(t.amount_fen)::bigint AS total
+       FROM unnest($1::text[], $2::timestamptz[], $3::timestamptz[]) AS w(merchant_no, since, until)
+       JOIN transactions t
+         ON t.merchant_no = w.merchant_no AND t.type = 'purchase' AND t.status = 'approved'
+        AND t.occurred_at > w.since AND t.occurred_at <= w.until
+      GROUP BY w.merchant_no`,
+    [windows.map((w) => w.merchantNo), windows.map((w) => w.since), windows.map((w) => w.until)],
+  );
+  return new Map(rows.map((row) => [row.merchant_no, row.total]));
+}

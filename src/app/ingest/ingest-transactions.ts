@@ -25,6 +25,7 @@ import { insertAlert } from '../../storage/registry-repository.js';
 import {
   findTransactionKeys,
   insertTransactions,
+  purchaseVolumeWithin,
   purchaseVolumeSince,
   type NewTransactionRow,
   type StoredTransactionKey,
@@ -140,17 +141,17 @@ async function volumeFor(
   now: Date,
 ): Promise<VolumeView & { add(merchantNo: string, fen: number): void }> {
   const last24h = await purchaseVolumeSince(q, [...watched], new Date(now.getTime() - DAY_MS));
-  const baseline = new Map<string, number>();
+  // Each merchant's daily average over the 30 days before its account changed, all in one query.
+  const windows: { merchantNo: string; since: Date; until: Date }[] = [];
   for (const merchantNo of watched) {
     const account = index.merchant(merchantNo)?.account;
     if (!account) continue;
-    const changedAt = new Date(account.validFromMs);
-    const before = await purchaseVolumeSince(
-      q,
-      [merchantNo],
-      new Date(changedAt.getTime() - BASELINE_DAYS * DAY_MS),
-      changedAt,
-    );
+    const since = new Date(account.validFromMs - BASELINE_DAYS * DAY_MS);
+    windows.push({ merchantNo, since, until: new Date(account.validFromMs) });
+  }
+  const before = await purchaseVolumeWithin(q, windows);
+  const baseline = new Map<string, number>();
+  for (const { merchantNo } of windows) {
     baseline.set(merchantNo, Math.round((before.get(merchantNo) ?? 0) / BASELINE_DAYS));
   }
   return {
