@@ -89,6 +89,36 @@ async function deadlocks(q: Queryable): Promise<number> {
   return rows[0]?.n ?? 0;
 }
 
+/**
+ * CPU time (ms) used so far by the PostgreSQL server's processes on this machine, exited
+ * backends included (the postmaster's reaped children); null when they cannot be seen (a
+ * server elsewhere, no /proc). Every client of that server counts, other benchmarks' and
+ * tests' too: a note, not a result.
+ */
+function postgresCpuMs(): number | null {
+  let ticks = 0;
+  let found = false;
+  try {
+    for (const pid of fs.readdirSync('/proc')) {
+      if (!/^\d+$/.test(pid)) continue;
+      try {
+        if (fs.readFileSync(`/proc/${pid}/comm`, 'utf8').trim() !== 'postgres') continue;
+        const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
+        // After the command in parentheses: state, ppid, … utime (14th field), stime, cutime, cstime.
+        const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+        ticks += Number(fields[11]) + Number(fields[12]) + Number(fields[13]) + Number(fields[14]);
+        found = true;
+      } catch {
+        // The process ended meanwhile.
+      }
+    }
+  } catch {
+    return null;
+  }
+  // Linux counts in clock ticks of 1/100 s.
+  return found ? ticks * 10 : null;
+}
+
 async function countRows(q: Queryable): Promise<number> {
   const { rows } = await q.query<{ n: number }>('SELECT count(*)::int AS n FROM transactions');
   return rows[0]?.n ?? 0;
@@ -102,7 +132,7 @@ async function httpIngest(
   sketch: ReturnType<typeof sketchOf>,
   options: IngestOptions,
   label: string,
-): Promise<IngestRunResult & { serverCpuMs: number }> {
+): Promise<IngestRunResult & { serverCpuMs: number; postgresCpuMs: number | null }> {
   const prepared = await client.call<{ timedBatches: number; bytes: number }>({
     cmd: 'prepare-ingest',
     sketch,
@@ -129,6 +159,7 @@ async function httpIngest(
   await running.ctx.db.query('TRUNCATE transactions');
   if (running.ctx.db.kind === 'postgres') await running.ctx.db.query('CHECKPOINT');
   log(`${label}: timed run of ${fmt(options.transactions)} transactions`);
+  const postgresBefore = postgresCpuMs();
   const { cpuMs: serverCpuMs, value: run } = await withCpu(() =>
     client.call<IngestRunResult>({
       cmd: 'run-ingest',
@@ -143,7 +174,10 @@ async function httpIngest(
   if (stored !== (run.outcomes.accepted ?? 0)) {
     throw new Error(`${String(stored)} rows stored for ${String(run.outcomes.accepted)} accepted`);
   }
-  return { ...run, serverCpuMs };
+  const postgresAfter = postgresCpuMs();
+  const postgres =
+    postgresBefore === null || postgresAfter === null ? null : postgresAfter - postgresBefore;
+  return { ...run, serverCpuMs, postgresCpuMs: postgres };
 }
 
 function psql(args: string[]): Promise<{ stdout: string; ms: number }> {
@@ -177,6 +211,7 @@ async function copyBaseline(running: Running, schema: string, rows: number) {
     const bytes = fs.statSync(file).size;
     await running.ctx.db.query('TRUNCATE transactions');
     await running.ctx.db.query('CHECKPOINT');
+    const postgresBefore = postgresCpuMs();
     const { stdout, ms } = await psql([
       '-c',
       '\\timing on',
@@ -186,9 +221,12 @@ async function copyBaseline(running: Running, schema: string, rows: number) {
     // psql's own timing of the COPY; the wall time of the psql process as a fallback.
     const timing = /Time: ([\d.]+) ms/.exec(stdout);
     const copyMs = timing?.[1] ? Number(timing[1]) : ms;
+    const postgresAfter = postgresCpuMs();
+    const postgres =
+      postgresBefore === null || postgresAfter === null ? null : postgresAfter - postgresBefore;
     const stored = await countRows(running.ctx.db);
     if (stored !== rows) throw new Error(`COPY stored ${String(stored)} of ${String(rows)} rows`);
-    return { ms: copyMs, wallMs: ms, bytes };
+    return { ms: copyMs, wallMs: ms, bytes, postgresCpuMs: postgres };
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });
   }
@@ -227,7 +265,7 @@ async function bulkInsertBaseline(running: Running, rows: number) {
 }
 
 function describe(
-  run: IngestRunResult & { serverCpuMs: number },
+  run: IngestRunResult & { serverCpuMs: number; postgresCpuMs: number | null },
   options: IngestOptions,
   engine: 'pglite' | 'postgres',
 ): string {
@@ -251,9 +289,9 @@ function describe(
 
 interface PostgresIngest {
   options: IngestOptions;
-  run: IngestRunResult & { serverCpuMs: number };
+  run: IngestRunResult & { serverCpuMs: number; postgresCpuMs: number | null };
   rate: number;
-  copy: { ms: number; wallMs: number; bytes: number; rate: number };
+  copy: { ms: number; wallMs: number; bytes: number; rate: number; postgresCpuMs: number | null };
   bulkRate: number | null;
   /** Deadlocks PostgreSQL detected in the database during warm-up and timed run. */
   deadlocksDuring: number;
@@ -325,6 +363,14 @@ function postgresNotes(m: PostgresIngest): string[] {
       (m.bulkRate === null
         ? ''
         : `; multi-row INSERT of 10,000 rows a statement: ${fmt(m.bulkRate)} rows/s`),
+    ...(run.postgresCpuMs === null || copy.postgresCpuMs === null
+      ? []
+      : [
+          `CPU of the PostgreSQL processes on this machine (any other client of the server included): ` +
+            `${((run.postgresCpuMs * 1000) / run.transactions).toFixed(1)} µs a transaction for the HTTP run, ` +
+            `${((copy.postgresCpuMs * 1000) / (run.outcomes.accepted ?? 1)).toFixed(1)} µs a row for the COPY; ` +
+            `with the server's CPU, ${(((run.serverCpuMs + run.postgresCpuMs) * 1000) / run.transactions).toFixed(1)} µs a transaction in all`,
+        ]),
     `registry ${fmt(options.merchants)} merchants / ${fmt(options.terminals)} terminals; ${trafficLabel(options)}` +
       (options.faultShare > 0
         ? ` (faults from ${String(options.faultPool)} culprits per kind: alerts, incidents, containment)`
