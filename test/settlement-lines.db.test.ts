@@ -269,6 +269,31 @@ describe('settlement lines', () => {
     expect(verify.body.problems).toEqual([]);
   });
 
+  it('settles a late transaction with an older date run by hand after newer ones, once', async () => {
+    const start = t.ctx.now().getTime();
+    const at = (hours: number) => () => new Date(start + hours * 3_600_000);
+    // A sale of the 27th, whose run was made, arrives late...
+    t.ctx.now = at(1);
+    await request('POST', '/api/v1/transactions', {
+      transactions: [txn(D, 'L0000004', 'purchase', 800, '2026-11-27T03:00:00Z')],
+    });
+    // ...and the next run is someone settling the 19th by hand: it takes the late sale.
+    t.ctx.now = at(2);
+    const older = await run('2026-11-19');
+    expect(older[D]).toMatchObject({
+      netFen: 800,
+      transactionCount: 1,
+      lateTransactionCount: 1,
+      lateNetFen: 800,
+    });
+    // No later run takes it again, and the ledger accounts for it.
+    t.ctx.now = at(3);
+    const later = await run('2026-11-18');
+    expect(later[D]).toBeUndefined();
+    const verify = await request<{ problems: unknown[] }>('GET', '/api/v1/ledger/verify');
+    expect(verify.body.problems).toEqual([]);
+  });
+
   it('shows money no run has taken yet, and lists lines on hold by reason', async () => {
     await request('POST', '/api/v1/transactions', {
       transactions: [
