@@ -63,4 +63,36 @@ describe('scheduled settlement', () => {
     // Asked again, nothing more is made.
     expect(await runDueSettlements(at('2026-11-29T20:00:00Z'), policy)).toEqual([]);
   });
+
+  it('runs no earlier date for money a later line carries; the next date takes it', async () => {
+    // A day of refunds only on Monday 2026-11-30 for a T+1 merchant: its line is carried.
+    await tdb.db.query(
+      `INSERT INTO transactions (id, merchant_no, terminal_id, type, status, amount_fen, currency,
+         occurred_at, received_at, source, content_hash, decision)
+       VALUES ('sch-3', '520000000000003', 'T0000003', 'refund', 'approved', 700, 'CNY',
+               '2026-11-30T04:00:00Z', '2026-11-30T04:00:00Z', 'test', 'x', 'ok')`,
+    );
+    // Tuesday 03:00: the T+1 run of Monday, with the carried line, and nothing before it even
+    // though the week's earlier dates had no run and money now waits.
+    const tuesday = await runDueSettlements(at('2026-11-30T19:00:00Z'), policy);
+    expect(tuesday).toHaveLength(1);
+    const carried = await tdb.db.query<{ business_date: string; status: string }>(
+      `SELECT business_date::text AS business_date, status FROM settlement_lines
+        WHERE merchant_no = '520000000000003'`,
+    );
+    expect(carried.rows).toEqual([{ business_date: '2026-11-30', status: 'carried' }]);
+    expect(await runDueSettlements(at('2026-11-30T20:00:00Z'), policy)).toEqual([]);
+    // Wednesday 03:00: Tuesday is due, and the carried money makes its run.
+    const wednesday = await runDueSettlements(at('2026-12-01T19:00:00Z'), policy);
+    expect(wednesday).toHaveLength(1);
+    const dates = await tdb.db.query<{ business_date: string }>(
+      `SELECT business_date::text AS business_date FROM settlement_runs
+        WHERE cycle = 'T1' ORDER BY business_date`,
+    );
+    expect(dates.rows.map((r) => r.business_date)).toEqual([
+      '2026-11-27',
+      '2026-11-30',
+      '2026-12-01',
+    ]);
+  });
 });

@@ -79,7 +79,10 @@ async function needsRun(
         AND (EXISTS (SELECT 1 FROM transactions
                       WHERE occurred_at >= $3 AND occurred_at < $4 AND ${member})
              OR EXISTS (SELECT 1 FROM settlement_lines WHERE absorbed_by IS NULL
-                          AND (status = 'carried' OR release_id IS NOT NULL) AND ${member}))
+                          AND (status = 'carried' OR release_id IS NOT NULL) AND ${member}
+                          -- Money left by an earlier date waits for a later date's run; it
+                          -- is no reason to run dates before it.
+                          AND business_date < $1::date))
         AS needed`,
     [businessDate, cycle, start, end, names],
   );
