@@ -328,4 +328,29 @@ describe('settlement lines', () => {
     ]);
     expect(new Set(all.map((l) => l.id)).size).toBe(all.length);
   });
+  // Last: it leaves the ledger check with a problem to report.
+  it('names a transaction that arrived too late for any run to take it', async () => {
+    // Five weeks on, a sale of the 20th (whose run was made long ago) finally arrives.
+    t.ctx.now = () => new Date('2026-12-26T08:00:00Z');
+    await request('POST', '/api/v1/transactions', {
+      transactions: [txn(D, 'L0000004', 'purchase', 4_321, '2026-11-20T03:00:00Z')],
+    });
+    const lines = await run('2026-12-25');
+    // More than 31 days late: the run does not take it...
+    expect(lines[D]?.lateTransactionCount ?? 0).toBe(0);
+    // ...and verification says so, with the amount, instead of losing it quietly.
+    const verify = await request<{
+      balanced: boolean;
+      problems: { code: string; merchantNo?: string; expectedFen?: number; message: string }[];
+    }>('GET', '/api/v1/ledger/verify');
+    expect(verify.body.balanced).toBe(false);
+    expect(verify.body.problems).toEqual([
+      expect.objectContaining({
+        code: 'transaction_unsettled',
+        merchantNo: D,
+        expectedFen: 4_321,
+        message: expect.stringContaining('business date 2026-11-20') as unknown,
+      }),
+    ]);
+  });
 });

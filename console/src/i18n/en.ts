@@ -180,6 +180,8 @@ export const en: Messages = {
   'ledgerProblem.state_mismatch': 'Ledger balance differs from the lines’ states',
   'ledgerProblem.line_paid_twice': 'Line paid more than once',
   'ledgerProblem.released_money_paid': 'Money taken into a later line could go out twice',
+  'ledgerProblem.transaction_unsettled':
+    'A transaction is in no settlement line although its date was run',
 
   'settlement.lines.title': 'Settlement lines',
   'settlement.lines.onHold': 'Only money on hold',

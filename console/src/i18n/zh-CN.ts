@@ -177,6 +177,7 @@ export const zhCN = {
   'ledgerProblem.state_mismatch': '账簿余额与结算明细状态不符',
   'ledgerProblem.line_paid_twice': '结算明细被重复付款',
   'ledgerProblem.released_money_paid': '已并入后续明细的资金可能被重复付出',
+  'ledgerProblem.transaction_unsettled': '交易所属营业日已结算，但该交易未计入任何结算明细',
 
   'settlement.lines.title': '结算明细查询',
   'settlement.lines.onHold': '仅看暂停中的资金',

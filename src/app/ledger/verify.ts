@@ -3,7 +3,9 @@
  * (those of its date received by its cutoff, and the late ones of earlier dates it took)
  * and its fee what its rate says; each merchant's money owed (pending, held, released, in
  * flight) equals its transactions less its fees and payouts; the ledger's in-flight, held and
- * released balances match the lines in those states; no line was paid twice. Everything is
+ * released balances match the lines in those states; no line was paid twice; no approved
+ * transaction is left out of every line once a run after its arrival should have taken it
+ * (more than 31 days late, or a bug): every fen is somewhere. Everything is
  * recomputed from the source rows (transactions, lines, results), not from the ledger alone.
  * Problems are listed (at most PROBLEMS_MAX) with the figures that disagree.
  */
@@ -24,7 +26,8 @@ export interface LedgerProblem {
     | 'merchant_payable_mismatch'
     | 'state_mismatch'
     | 'line_paid_twice'
-    | 'released_money_paid';
+    | 'released_money_paid'
+    | 'transaction_unsettled';
   message: string;
   journalId?: string;
   lineId?: string;
@@ -234,6 +237,45 @@ export async function verifyLedger(db: Queryable, at: Date): Promise<LedgerVerdi
       lineId: r.id,
       merchantNo: r.merchant_no,
       message: `Line ${r.id} was taken into a later line but is not held, returned or carried: its money would go out twice`,
+    })),
+  );
+
+  // Every approved transaction is in some line once its date was run and a run of the
+  // merchant's cycle came after it arrived: nothing is left in no line. (A merchant's cycle is
+  // the one its lines were made under; a merchant with no line yet is not judged.)
+  const unsettled = await db.query<{
+    id: string;
+    merchant_no: string;
+    amount_fen: number;
+    business_date: string;
+  }>(
+    `WITH merchant_cycles AS (
+       SELECT DISTINCT l.merchant_no, r.cycle
+         FROM settlement_lines l JOIN settlement_runs r ON r.id = l.run_id)
+     SELECT t.id, t.merchant_no, t.amount_fen,
+            to_char((t.occurred_at AT TIME ZONE 'UTC') + interval '8 hours', 'YYYY-MM-DD')
+              AS business_date
+       FROM transactions t
+       JOIN merchant_cycles mc ON mc.merchant_no = t.merchant_no
+      WHERE t.status = 'approved'
+        AND EXISTS (SELECT 1 FROM settlement_runs r0
+                     WHERE r0.cycle = mc.cycle AND r0.period_start <= t.occurred_at
+                       AND t.occurred_at < r0.period_end)
+        AND EXISTS (SELECT 1 FROM settlement_runs r1
+                     WHERE r1.cycle = mc.cycle AND r1.cutoff_at >= t.received_at)
+        AND NOT EXISTS (SELECT 1 FROM settlement_runs r
+                          JOIN settlement_lines l ON l.run_id = r.id AND l.merchant_no = t.merchant_no
+                         WHERE ${takenByRun('t', 'r')})
+      ORDER BY t.occurred_at, t.id
+      LIMIT $1`,
+    [PROBLEMS_MAX],
+  );
+  add(
+    unsettled.rows.map((r) => ({
+      code: 'transaction_unsettled',
+      merchantNo: r.merchant_no,
+      expectedFen: r.amount_fen,
+      message: `Transaction ${r.id} of merchant ${r.merchant_no} (${r.amount_fen} fen, business date ${r.business_date}) is in no settlement line although its date was run after it arrived`,
     })),
   );
 
