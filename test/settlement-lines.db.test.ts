@@ -23,6 +23,7 @@ interface Line {
   amountFen: number;
   status: string;
   holdReasons: string[];
+  lateTransactionCount?: number;
 }
 
 async function request<T>(
