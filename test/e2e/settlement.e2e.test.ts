@@ -304,7 +304,12 @@ describe.skipIf(skipBrowserTests)('settlement in the console', () => {
 
     await page.getByRole('link', { name: '总览', exact: true }).click();
     await page.getByRole('heading', { name: '总览', level: 1 }).waitFor();
-    await page.getByText(HELD_TOTAL).waitFor();
+    // The held tile's own total (the ledger tile beside it may show the same sum).
+    await page
+      .locator('.ant-statistic')
+      .filter({ hasText: '暂停资金合计' })
+      .getByText(HELD_TOTAL)
+      .waitFor();
     const byReason = page.getByRole('list', { name: '按暂停原因' });
     await byReason
       .getByRole('listitem')
