@@ -10,7 +10,8 @@ export default defineConfig({
       {
         test: {
           name: 'unit',
-          include: ['src/**/*.test.ts', 'test/**/*.test.ts'],
+          // The console's pure modules (parsers, formatters) are tested here too.
+          include: ['src/**/*.test.ts', 'test/**/*.test.ts', 'console/src/**/*.test.ts'],
           exclude: ['**/*.db.test.ts', '**/*.e2e.test.ts', 'node_modules/**'],
         },
       },
