@@ -366,6 +366,15 @@ describe('settlement', () => {
       lineStatus: 'returned',
       returnCode: 'account_frozen',
     });
+    // Each answer names the line's merchant and amount, unless there is no such line.
+    const amounts = first.body.results as { merchantNo?: string; amountFen?: number }[];
+    expect(amounts.map((r) => [r.merchantNo, r.amountFen])).toEqual([
+      [M.clean, lines[M.clean]?.amountFen],
+      [M.micro, lines[M.micro]?.amountFen],
+      [M.pending, lines[M.pending]?.amountFen],
+      [undefined, undefined],
+    ]);
+    expect(lines[M.clean]?.amountFen).toBeGreaterThan(0);
     await verify();
 
     // Days later the bank returns the clean merchant's payout too.

@@ -226,11 +226,16 @@ describe.skipIf(skipBrowserTests)('settlement in the console', () => {
     await page.getByText('已处理：新记录 1 笔，此前已记录 0 笔，被拒绝 0 笔。').waitFor();
     const outcome = rowWith(page, chenguangLineId);
     await outcome.getByText('已记录').waitFor();
+    await outcome.getByRole('link', { name: CHENGUANG.merchantNo }).waitFor();
+    await outcome.getByText(CHENGUANG_AMOUNT).waitFor();
     await outcome.getByText('已退票').waitFor();
     await outcome.getByText('户名不符').waitFor();
     await outcome.getByRole('link', { name: '已立事件（查看）' }).waitFor();
 
-    const line = rowWith(page, CHENGUANG.merchantNo).filter({ hasText: CHENGUANG_AMOUNT });
+    // The run's line, not the answer's row above it (which names the merchant and amount too).
+    const line = rowWith(page, CHENGUANG.merchantNo)
+      .filter({ hasText: CHENGUANG_AMOUNT })
+      .filter({ hasNotText: '已记录' });
     await line.getByText('已退票', { exact: true }).waitFor();
     await line.getByText('户名不符', { exact: true }).waitFor();
     await line.getByText(`银行原文：${RETURN_TEXT}`).waitFor();

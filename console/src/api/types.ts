@@ -398,6 +398,8 @@ export type ResultOutcome = (typeof RESULT_OUTCOMES)[number];
 
 export interface SettlementResultOutcome {
   lineId: string;
+  merchantNo?: string;
+  amountFen?: number;
   outcome: ResultOutcome;
   lineStatus?: string;
   returnCode?: string;

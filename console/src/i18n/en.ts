@@ -85,6 +85,8 @@ export const en: Messages = {
   'settlement.results.summary':
     'Done: {applied} recorded now, {unchanged} recorded before, {rejected} rejected.',
   'settlement.results.col.lineId': 'Line ID',
+  'settlement.results.col.merchantNo': 'Merchant no.',
+  'settlement.results.col.amount': 'Amount',
   'settlement.results.col.outcome': 'Outcome',
   'settlement.results.col.lineStatus': 'Line status',
   'settlement.results.col.returnCode': 'Return reason',

@@ -86,6 +86,8 @@ export const zhCN = {
   'settlement.results.summary':
     '已处理：新记录 {applied} 笔，此前已记录 {unchanged} 笔，被拒绝 {rejected} 笔。',
   'settlement.results.col.lineId': '明细号',
+  'settlement.results.col.merchantNo': '商户号',
+  'settlement.results.col.amount': '金额',
   'settlement.results.col.outcome': '处理结果',
   'settlement.results.col.lineStatus': '明细状态',
   'settlement.results.col.returnCode': '退票原因',

@@ -37,6 +37,9 @@ export interface ResultOutcome {
   lineId: string;
   /** `applied`: recorded now; `unchanged`: recorded before; `rejected`: see error. */
   outcome: 'applied' | 'unchanged' | 'rejected';
+  /** The line's merchant and amount, when the line exists, so that an answer reads on its own. */
+  merchantNo?: string;
+  amountFen?: number;
   /** The line's status after this result. */
   lineStatus?: string;
   returnCode?: ReturnCode;
@@ -205,7 +208,10 @@ export async function recordResults(
         at,
       );
     }
-    return out;
+    return out.map((o) => {
+      const line = lines.get(o.lineId);
+      return line ? { ...o, merchantNo: line.merchant_no, amountFen: line.amount_fen } : o;
+    });
   });
   return {
     results: outcomes,

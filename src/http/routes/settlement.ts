@@ -262,6 +262,8 @@ export function settlementRoutes(
               results: Type.Array(
                 Type.Object({
                   lineId: Type.String(),
+                  merchantNo: Type.Optional(Type.String()),
+                  amountFen: Type.Optional(Fen),
                   outcome: Type.Union([
                     Type.Literal('applied'),
                     Type.Literal('unchanged'),

@@ -11,7 +11,9 @@ import type {
 } from '../../api/types';
 import { useT } from '../../i18n';
 import { ProblemAlert } from '../common/problem';
+import { formatFen } from '../common/money';
 import { incidentPath } from '../incidents/paths';
+import { merchantPath } from '../merchants/MerchantListPage';
 import { parseResults } from './results-file';
 import { LineStatusTag } from './settlement-tags';
 
@@ -162,6 +164,18 @@ function ResultsAnswer({ answer }: { answer: SettlementResultsResponse }) {
       title: t('settlement.results.col.lineId'),
       dataIndex: 'lineId',
       render: (value: string) => <Typography.Text code>{value}</Typography.Text>,
+    },
+    {
+      title: t('settlement.results.col.merchantNo'),
+      dataIndex: 'merchantNo',
+      render: (value: string | undefined) =>
+        value === undefined ? none : <Link to={merchantPath(value)}>{value}</Link>,
+    },
+    {
+      title: t('settlement.results.col.amount'),
+      dataIndex: 'amountFen',
+      align: 'right',
+      render: (value: number | undefined) => (value === undefined ? none : formatFen(value)),
     },
     {
       title: t('settlement.results.col.outcome'),
