@@ -329,6 +329,31 @@ describe('settlement lines', () => {
     ]);
     expect(new Set(all.map((l) => l.id)).size).toBe(all.length);
   });
+  it('stamps a batch that waited for a run as arriving after it, so no line misses it', async () => {
+    // The run reads at 08:00; the batch was stamped a minute before and (as if it had waited
+    // for the run's lock) is stored after the run.
+    t.ctx.now = () => new Date('2026-12-20T08:00:00Z');
+    await run('2026-12-18');
+    t.ctx.now = () => new Date('2026-12-20T07:59:00Z');
+    await request('POST', '/api/v1/transactions', {
+      transactions: [
+        { ...txn(C, 'L0000003', 'purchase', 2_222, '2026-12-18T03:00:00Z'), id: 'WAITED-1' },
+      ],
+    });
+    const stored = await t.tdb.db.query<{ received_at: Date; cutoff_at: Date }>(
+      `SELECT t.received_at, r.cutoff_at FROM transactions t, settlement_runs r
+        WHERE t.id = 'WAITED-1' AND r.business_date = '2026-12-18'`,
+    );
+    const row = stored.rows[0];
+    expect(row && new Date(row.received_at) > new Date(row.cutoff_at)).toBe(true);
+    // Not the run's (it was not there when the run read): the next run's, as a late sale.
+    const verify = await request<{ problems: unknown[] }>('GET', '/api/v1/ledger/verify');
+    expect(verify.body.problems).toEqual([]);
+    t.ctx.now = () => new Date('2026-12-20T09:00:00Z');
+    const next = await run('2026-12-19');
+    expect(next[C]).toMatchObject({ lateTransactionCount: 1 });
+  });
+
   // Last: it leaves the ledger check with a problem to report.
   it('names a transaction that arrived too late for any run to take it', async () => {
     // Five weeks on, a sale of the 20th (whose run was made long ago) finally arrives.

@@ -33,6 +33,7 @@ import {
 import { announceRegistryChange, type RegistryIndex } from '../screening/registry-index.js';
 import { attachToOpenIncident, contain, type AlertRef } from '../screening/contain.js';
 import { lockAuditChain } from '../audit.js';
+import { lockSettlementShared, receptionAfterRuns } from '../settlement/settlement-lock.js';
 
 export const INGEST_BATCH_MAX = 1000;
 /** An alert of the same rule for the same merchant and terminal is raised once in this window. */
@@ -298,6 +299,10 @@ export async function ingestTransactions(
   // 4. One transaction: the rows, the alerts, the containment.
   const touched = await withRetry(() =>
     ctx.db.transaction(async (tx) => {
+      // A settlement run must not read while this batch is between arrival and commit.
+      await lockSettlementShared(tx);
+      const arrived = await receptionAfterRuns(tx, receivedAt);
+      if (arrived !== receivedAt) for (const c of candidates) c.row.receivedAt = arrived;
       // Rows go in id order: two batches sharing ids then lock them in the same order.
       const inserted = await insertTransactions(
         tx,

@@ -13,6 +13,7 @@ import type { Queryable } from '../../storage/database.js';
 import { businessDayWindow, isBusinessDate, type Cycle } from '../../core/settlement/calendar.js';
 import type { SettlementPolicy } from '../../core/settlement/policy.js';
 import { SCREENING_CTES } from './screening-sql.js';
+import { lockSettlementExclusive } from './settlement-lock.js';
 import { LATE_TRANSACTIONS } from './late-sql.js';
 import { findRun, runTotals, type RunRow } from './queries.js';
 
@@ -180,9 +181,9 @@ export async function createRun(
   }
   const cycle = input.cycle ?? policy.defaultCycle;
   const actor = principal?.username ?? input.actor ?? SETTLEMENT_ACTOR;
-  const at = ctx.now();
+  const requestedAt = ctx.now();
   const { start, end } = businessDayWindow(input.businessDate);
-  if (start.getTime() > at.getTime()) {
+  if (start.getTime() > requestedAt.getTime()) {
     throw new DomainError(
       'validation_failed',
       `Business date ${input.businessDate} has not begun`,
@@ -190,8 +191,12 @@ export async function createRun(
     );
   }
   return ctx.db.transaction(async (tx) => {
-    // Every settlement writer takes the audit lock first: runs, releases and results are
-    // serialised, so a release cannot slip between a run's lines and what they absorbed.
+    // No ingest batch is between arrival and commit while the run reads; the cutoff is taken
+    // once the lock is held (settlement-lock.ts). Then, as every settlement writer, the audit
+    // lock: runs, releases and results are serialised, so a release cannot slip between a
+    // run's lines and what they absorbed.
+    await lockSettlementExclusive(tx);
+    const at = laterOf(ctx.now(), requestedAt);
     await lockAuditChain(tx);
     await tx.query(`SET LOCAL work_mem = '${RUN_WORK_MEM}'`);
     const existing = await findRunByDate(tx, input.businessDate, cycle);
@@ -268,4 +273,8 @@ async function findRunByDate(
   );
   const id = rows[0]?.id;
   return id ? findRun(tx, id) : undefined;
+}
+
+function laterOf(a: Date, b: Date): Date {
+  return a.getTime() >= b.getTime() ? a : b;
 }
