@@ -69,6 +69,7 @@ export interface SettlementLineView {
   merchantNo: string;
   businessDate: string;
   transactionCount: number;
+  lateTransactionCount: number;
   purchasesFen: number;
   deductionsFen: number;
   netFen: number;

@@ -121,7 +121,7 @@ export function formatReport(report: SimulationReport): string {
             .join(', ')}`,
       )
       .join('; ')}.`,
-    `  ${String(st.linesChecked)} line(s) checked to the fen; payout file ${String(st.payoutFile.rows)} row(s) for ${String(st.payoutFile.readyLines)} ready line(s); bank results ${String(st.results.paid)} paid, ${String(st.results.returned)} returned, replay ${String(st.results.replayedUnchanged)} unchanged; ledger ${st.ledgerBalanced ? 'balanced 平衡' : 'NOT balanced 不平衡'}; ${st.problems.length === 0 ? 'all agree.' : `${String(st.problems.length)} problem(s):`}`,
+    `  ${String(st.linesChecked)} line(s) checked to the fen; payout file ${String(st.payoutFile.rows)} row(s) for ${String(st.payoutFile.readyLines)} ready line(s); bank results ${String(st.results.paid)} paid, ${String(st.results.returned)} returned, replay ${String(st.results.replayedUnchanged)} unchanged; a sale sent after its date's run ${st.lateTransactionTaken === null ? 'not tried' : st.lateTransactionTaken ? 'taken by the next run' : 'NOT taken'}; ledger ${st.ledgerBalanced ? 'balanced 平衡' : 'NOT balanced 不平衡'}; ${st.problems.length === 0 ? 'all agree.' : `${String(st.problems.length)} problem(s):`}`,
     ...st.problems.slice(0, SAMPLE_LINES_MAX).map((p) => `  - ${p}`),
   );
   for (const n of report.notInjectable) {

@@ -36,6 +36,8 @@ export interface SettlementCheckReport {
     /** Merchants whose line the bank returned (each then has an incident of its own). */
     returnedMerchants: string[];
   };
+  /** A sale of the first date sent after its run went with the next run, marked late. */
+  lateTransactionTaken: boolean | null;
   ledgerBalanced: boolean;
   problems: string[];
 }
@@ -117,6 +119,7 @@ export async function checkSettlement(
     linesChecked: 0,
     payoutFile: { rows: 0, readyLines: 0 },
     results: { paid: 0, returned: 0, replayedUnchanged: 0, returnedMerchants: [] },
+    lateTransactionTaken: null,
     ledgerBalanced: false,
     problems,
   };
@@ -142,6 +145,8 @@ export async function checkSettlement(
 
   /** Money a merchant's earlier `carried` line passes to its next line. */
   const carried = new Map<string, number>();
+  /** The merchant of the sale sent after its date's run, which the next run must take. */
+  let lateMerchant: string | null = null;
   for (const [index, businessDate] of dates.entries()) {
     const { run, created } = await api.settle(businessDate);
     const lines = (await api.runLines(run.id)).filter((l) => worldMerchants.has(l.merchantNo));
@@ -164,6 +169,25 @@ export async function checkSettlement(
           set.add(code);
         }
         reasons.set(line.merchantNo, set);
+      }
+      const nextDate = dates[index + 1];
+      if (nextDate !== undefined) {
+        lateMerchant = await sendLateTransaction(api, world, score, {
+          businessDate,
+          nextDate,
+          exclude: new Set(report.results.returnedMerchants),
+          totals,
+          problems,
+        });
+      }
+    } else if (index === 1 && lateMerchant !== null) {
+      // The late sale went with this run, said as late.
+      const line = lines.find((l) => l.merchantNo === lateMerchant);
+      report.lateTransactionTaken = line?.lateTransactionCount === 1;
+      if (!report.lateTransactionTaken) {
+        problems.push(
+          `${businessDate} ${lateMerchant}: the sale of ${dates[0] ?? ''} sent after its run is not in this line as late (late transactions: ${String(line?.lateTransactionCount ?? 'no line')})`,
+        );
       }
     }
   }
@@ -340,4 +364,61 @@ async function checkPayoutAndResults(
       );
     }
   }
+}
+
+/** The late sale's amount: odd, so that it shows in any sum it is wrongly left out of. */
+const LATE_SALE_FEN = 12_345;
+
+/**
+ * Sends one sale of `businessDate` after that date's run, as a switch that held it back would,
+ * for a clean merchant, and books it in the expected totals of the next date, whose run must
+ * take it. Returns the merchant, or null when there is none to use.
+ */
+async function sendLateTransaction(
+  api: ApiClient,
+  world: World,
+  score: Score,
+  options: {
+    businessDate: string;
+    nextDate: string;
+    exclude: Set<string>;
+    totals: Map<string, { purchases: number; deductions: number; count: number }>;
+    problems: string[];
+  },
+): Promise<string | null> {
+  const record = world.registry
+    .filter((r) => score.cleanMerchants.has(r.merchant.merchantNo))
+    .filter((r) => !options.exclude.has(r.merchant.merchantNo) && (r.terminals?.length ?? 0) > 0)
+    .sort((a, b) => a.merchant.merchantNo.localeCompare(b.merchant.merchantNo))[0];
+  const terminalId = record?.terminals?.[0]?.terminalId;
+  if (!record || terminalId === undefined) {
+    options.problems.push('settlement: no clean merchant with a terminal to send a late sale for');
+    return null;
+  }
+  const merchantNo = record.merchant.merchantNo;
+  // 23:59 China time on the date: inside it, and after the world's first instant.
+  const occurredAt = new Date(dayStartMs(options.businessDate) + DAY_MS - 60_000).toISOString();
+  const [answer] = await api.ingest([
+    {
+      id: `${world.tag}-LATE-1`,
+      terminalId,
+      merchantNo,
+      type: 'purchase',
+      status: 'approved',
+      amountFen: LATE_SALE_FEN,
+      occurredAt,
+    },
+  ]);
+  if (answer?.outcome === 'rejected' || answer?.decision !== 'ok') {
+    options.problems.push(
+      `settlement: the late sale for ${merchantNo} came back ${answer?.outcome ?? 'unanswered'} ${answer?.decision ?? ''} ${answer?.error?.code ?? ''}`,
+    );
+    return null;
+  }
+  const key = `${merchantNo}|${options.nextDate}`;
+  const t = options.totals.get(key) ?? { purchases: 0, deductions: 0, count: 0 };
+  t.purchases += LATE_SALE_FEN;
+  t.count += 1;
+  options.totals.set(key, t);
+  return merchantNo;
 }
