@@ -24,6 +24,8 @@ import { seedDemoTransactions } from './sim/demo-incidents.js';
 import { seedDemoSettlement } from './sim/demo-settlement.js';
 import { DEFAULT_SETTLEMENT_POLICY, type SettlementPolicy } from './core/settlement/policy.js';
 import { startSettlementScheduler } from './app/settlement/scheduler.js';
+import { JobRunner } from './jobs/runner.js';
+import { registerJobHandlers } from './jobs/handlers.js';
 
 export interface BootOptions {
   port: number;
@@ -51,6 +53,10 @@ export interface BootOptions {
   settlementPolicy?: SettlementPolicy;
   /** Make scheduled settlement runs in this process (off unless asked: tests boot too). */
   settlementSchedule?: boolean;
+  /** Work the job queue (notifications, escalation, evidence) in this process. Default on. */
+  jobs?: boolean;
+  /** Where evidence files are kept; default `<dataDir>/evidence`, or none in memory. */
+  evidenceDir?: string | null;
 }
 
 export interface Running {
@@ -58,6 +64,7 @@ export interface Running {
   iso8583: Iso8583Listener | null;
   app: FastifyInstance;
   ctx: AppContext;
+  jobs: JobRunner;
   close(): Promise<void>;
 }
 
@@ -180,6 +187,10 @@ export async function boot(options: BootOptions): Promise<Running> {
           log: app.log,
         })
       : null;
+    const jobs = registerJobHandlers(new JobRunner(ctx, { log: app.log }), ctx, {
+      evidenceDir: evidenceDirOf(options),
+    });
+    if (options.jobs ?? true) await jobs.start();
     const address = app.server.address();
     const port = typeof address === 'object' && address ? address.port : options.port;
     const shownHost = options.host === '0.0.0.0' ? '127.0.0.1' : options.host;
@@ -188,7 +199,9 @@ export async function boot(options: BootOptions): Promise<Running> {
       iso8583,
       app,
       ctx,
+      jobs,
       async close() {
+        await jobs.stop();
         await settlement?.stop();
         await stream?.stop();
         await iso8583?.stop();
@@ -201,6 +214,14 @@ export async function boot(options: BootOptions): Promise<Running> {
     await db.close();
     throw error;
   }
+}
+
+export function evidenceDirOf(options: {
+  evidenceDir?: string | null;
+  dataDir: string | null;
+}): string | null {
+  if (options.evidenceDir !== undefined) return options.evidenceDir;
+  return options.dataDir ? path.join(options.dataDir, 'evidence') : null;
 }
 
 /**

@@ -1,0 +1,24 @@
+/**
+ * Every job kind this process works, in one place: each feature exports its handlers and they
+ * are registered here, so that a serving process and a one-shot command work the same queue
+ * the same way.
+ */
+import type { AppContext } from '../app/context.js';
+import type { JobRunner } from './runner.js';
+
+export interface JobDependencies {
+  /** Where evidence files live (content-addressed); null: in memory tests without files. */
+  evidenceDir: string | null;
+}
+
+/** The features' registrations; each adds its kinds to the runner. */
+const FEATURES: ((runner: JobRunner, ctx: AppContext, deps: JobDependencies) => void)[] = [];
+
+export function registerJobHandlers(
+  runner: JobRunner,
+  ctx: AppContext,
+  deps: JobDependencies,
+): JobRunner {
+  for (const register of FEATURES) register(runner, ctx, deps);
+  return runner;
+}
