@@ -95,6 +95,38 @@ export const ERROR_CODES = {
   nothing_held: 'nothing_held',
   /** A bank result names a line that is not in a state that result applies to (paid for a held line). */
   result_not_applicable: 'result_not_applicable',
+
+  // Evidence and case files (core/evidence.ts, app/evidence, app/case-file).
+  /** An evidence file is not one of the accepted kinds, recognised by content (PNG, JPEG, GIF, WebP, PDF, UTF-8 text). */
+  unsupported_media_type: 'unsupported_media_type',
+  /** The incident already holds the most evidence items allowed. */
+  evidence_limit_reached: 'evidence_limit_reached',
+  /** This server has no evidence folder configured (SETTLEGUARD_EVIDENCE_DIR or the data folder). */
+  evidence_store_unavailable: 'evidence_store_unavailable',
+
+  // Incidents (core/incidents/lifecycle.ts).
+  /** The incident cannot make that move from its current status (not in the transition table). */
+  invalid_transition: 'invalid_transition',
+  /** Resolving an incident that has no root cause recorded. */
+  root_cause_required: 'root_cause_required',
+  /** Closing an incident that has no post-mortem with at least one lesson. */
+  post_mortem_required: 'post_mortem_required',
+  /** Resolving while the merchant's money is still held, without a plan for it. */
+  held_money_plan_required: 'held_money_plan_required',
+  /** A backward move (or reopening) without a note saying why. */
+  note_required: 'note_required',
+  /** Reopening an incident while its merchant has another open one. */
+  incident_already_open: 'incident_already_open',
+  /** Changing a closed incident (comment, assignee, root cause, post-mortem, severity). */
+  incident_closed: 'incident_closed',
+  /** The user named (assignee, operator of a root cause) does not exist. */
+  user_unknown: 'user_unknown',
+  /** The user named as assignee cannot work incidents (merchant, switch, auditor, support, disabled). */
+  assignee_not_allowed: 'assignee_not_allowed',
+  /** A root cause of category operator_error that does not name the operator. */
+  operator_required: 'operator_required',
+  /** A drill was asked for with no merchant in the registry to run it on. */
+  drill_no_merchant: 'drill_no_merchant',
 } as const;
 
 export type ErrorCode = keyof typeof ERROR_CODES;

@@ -34,6 +34,17 @@ export const PERMISSIONS = {
   'transactions.read': ['admin', 'risk', 'ops', 'approver', 'support', 'auditor', 'merchant'],
   'authorize.check': ['admin', 'risk', 'ops', 'switch'],
   'incidents.read': ['admin', 'risk', 'ops', 'approver', 'support', 'auditor', 'merchant'],
+  // Working an incident. Moves between statuses have their own table, with roles per move, in
+  // core/incidents/lifecycle.ts; these are the other actions on an incident.
+  'incidents.assign': ['admin', 'risk', 'ops'],
+  // Support logs calls with merchants and cardholders on the incident; auditors only read.
+  'incidents.comment': ['admin', 'risk', 'ops', 'approver', 'support'],
+  'incidents.root_cause': ['admin', 'risk', 'ops'],
+  'incidents.post_mortem': ['admin', 'risk', 'ops'],
+  'incidents.severity': ['admin', 'risk'],
+  // The dashboard's figures are the acquirer's; merchant users see their incidents in the list.
+  'incidents.stats': ['admin', 'risk', 'ops', 'approver', 'support', 'auditor'],
+  'drills.start': ['admin', 'risk'],
   // Settlement. Runs and their lines are the acquirer's; a merchant user sees its own balance
   // and lines through ledger.read, scoped.
   'settlement.run': ['admin', 'ops'],
@@ -44,6 +55,15 @@ export const PERMISSIONS = {
   'settlement.release': ['admin', 'approver'],
   'ledger.read': ['admin', 'risk', 'ops', 'approver', 'support', 'auditor', 'merchant'],
   'ledger.verify': ['admin', 'auditor', 'ops'],
+  // Evidence (ADR 14). Merchant users may add files to their own merchant's incidents and see
+  // and download only what they added themselves; staff's notes and the snapshots stay internal.
+  'evidence.add': ['admin', 'risk', 'ops', 'support', 'merchant'],
+  'evidence.read': ['admin', 'risk', 'ops', 'approver', 'support', 'auditor', 'merchant'],
+  'evidence.verify': ['admin', 'risk', 'ops', 'auditor'],
+  'evidence.export': ['admin', 'risk', 'ops', 'auditor'],
+  // The case file for the bank or payment institution, and the record of its sending.
+  'case_file.read': ['admin', 'risk', 'ops', 'auditor'],
+  'case_file.record_sent': ['admin', 'risk', 'ops'],
 } as const satisfies Record<string, readonly Role[]>;
 
 export type Permission = keyof typeof PERMISSIONS;

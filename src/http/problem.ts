@@ -46,6 +46,20 @@ const STATUS: Record<ErrorCode, number> = {
   open_containment: 409,
   nothing_held: 409,
   result_not_applicable: 409,
+  unsupported_media_type: 415,
+  evidence_limit_reached: 409,
+  evidence_store_unavailable: 503,
+  invalid_transition: 409,
+  root_cause_required: 409,
+  post_mortem_required: 409,
+  held_money_plan_required: 409,
+  note_required: 422,
+  incident_already_open: 409,
+  incident_closed: 409,
+  user_unknown: 422,
+  assignee_not_allowed: 422,
+  operator_required: 422,
+  drill_no_merchant: 409,
 };
 
 const TITLES: Partial<Record<number, string>> = {
@@ -54,6 +68,7 @@ const TITLES: Partial<Record<number, string>> = {
   404: 'Not found',
   409: 'Conflict',
   413: 'Payload too large',
+  415: 'Unsupported media type',
   422: 'Unprocessable content',
   429: 'Too many requests',
   500: 'Internal server error',
