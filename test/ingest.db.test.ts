@@ -76,7 +76,7 @@ interface Incident {
   severity: string;
   relatedMerchantNos: string[];
   containment: { terminalsSuspended: string[]; settlementHeld: boolean };
-  alerts: { rule: string; explanation: { zh: string; en: string } }[];
+  alerts: { id: string; rule: string; explanation: { zh: string; en: string } }[];
   timeline: { kind: string; text: { zh: string } }[];
 }
 
@@ -245,6 +245,36 @@ describe('ingest', () => {
     // The terminal's own merchant is named, not held.
     const owner = await get<{ settlementHold: unknown }>(`/api/v1/merchants/${M.clean}`);
     expect(owner.settlementHold).toBeNull();
+
+    // The same commit announced it (the switch stops the terminal on terminal.suspended) and
+    // asked for the evidence to be frozen.
+    const events = await t.tdb.db.query<{ type: string; data: Record<string, unknown> }>(
+      'SELECT type, data FROM outbox_events WHERE incident_id = $1 ORDER BY type',
+      [incident?.id],
+    );
+    expect(events.rows).toMatchObject([
+      {
+        type: 'incident.opened',
+        data: {
+          incidentId: incident?.id,
+          merchantNo: M.other,
+          severity: 'P1',
+          rules: ['terminal_merchant_mismatch'],
+          relatedMerchantNos: [M.clean],
+        },
+      },
+      { type: 'settlement.held', data: { merchantNo: M.other, incidentId: incident?.id } },
+      { type: 'terminal.suspended', data: { terminalId: 'E0000001', merchantNo: M.clean } },
+    ]);
+    const snapshot = await t.tdb.db.query<{ payload: Record<string, unknown> }>(
+      "SELECT payload FROM jobs WHERE kind = 'evidence.snapshot' AND payload->>'incidentId' = $1",
+      [incident?.id],
+    );
+    expect(snapshot.rows).toHaveLength(1);
+    expect(snapshot.rows[0]?.payload).toMatchObject({
+      alertIds: incident?.alerts.map((a) => a.id),
+      transactionIds: ['tx-mismatch'],
+    });
   });
 
   it('contains name mismatches and shared accounts, and only reviews an unverified account', async () => {

@@ -191,6 +191,15 @@ describe('terminal status versions', () => {
       ['suspended', false],
       ['active', true],
     ]);
+    // Each move is announced so that the switch can stop or free the terminal at its side;
+    // the refused second suspension announced nothing.
+    const events = await tdb.db.query<{ type: string; data: Record<string, unknown> }>(
+      "SELECT type, data FROM outbox_events WHERE data->>'terminalId' = 'T0000001' ORDER BY at",
+    );
+    expect(events.rows).toMatchObject([
+      { type: 'terminal.suspended', data: { reason: '交易商户号与终端绑定商户不一致' } },
+      { type: 'terminal.resumed', data: { reason: '核实无误' } },
+    ]);
   });
 
   it('refuses roles that may not suspend', async () => {

@@ -49,7 +49,7 @@ interface WorldMerchant {
   versions: Version[];
   activeHold: boolean;
   releasedHold: boolean;
-  incident: 'none' | 'open' | 'resolved' | 'drill';
+  incident: 'none' | 'open' | 'investigating' | 'remediating' | 'resolved' | 'drill';
   transactions: { type: string; status: string; amountFen: number }[];
 }
 
@@ -160,7 +160,16 @@ function makeWorld(random: Random, world: number, runAt: Date): WorldMerchant[] 
       activeHold: registered && random.chance(0.15),
       releasedHold: registered && random.chance(0.1),
       incident: registered
-        ? random.pick(['none', 'none', 'none', 'open', 'resolved', 'drill'] as const)
+        ? random.pick([
+            'none',
+            'none',
+            'none',
+            'open',
+            'investigating',
+            'remediating',
+            'resolved',
+            'drill',
+          ] as const)
         : 'none',
       transactions,
     });
@@ -227,7 +236,7 @@ async function writeWorld(merchants: WorldMerchant[], day: string): Promise<void
         [
           crypto.randomUUID(),
           m.merchantNo,
-          m.incident === 'resolved' ? 'resolved' : 'open',
+          m.incident === 'drill' ? 'open' : m.incident,
           m.incident === 'drill',
           at,
         ],
@@ -287,7 +296,7 @@ function factsOf(m: WorldMerchant, all: WorldMerchant[]): LineFacts {
       : null,
     unrelatedSharers: sharers,
     activeHold: m.activeHold,
-    openIncident: m.incident === 'open',
+    openIncident: m.incident === 'open' || m.incident === 'investigating',
   };
 }
 
@@ -354,7 +363,9 @@ describe('settlement over random worlds', () => {
           expect(facts.account?.status).toBe('active');
           expect(facts.account?.nameCheckResult).not.toBe('no_match');
           expect(facts.unrelatedSharers).toBe(0);
-          expect(m.activeHold || m.incident === 'open').toBe(false);
+          expect(m.activeHold || m.incident === 'open' || m.incident === 'investigating').toBe(
+            false,
+          );
         }
         if (status === 'held') held += 1;
       }

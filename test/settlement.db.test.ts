@@ -437,6 +437,19 @@ describe('settlement', () => {
       "SELECT count(*)::int AS n FROM audit_entries WHERE action = 'settlement.returned'",
     );
     expect(returnedAudit.rows[0]?.n).toBe(2);
+    // Subscribers hear of the account marked and the hold, for each returned merchant.
+    const heard = await t.ctx.db.query<{ merchant_no: string; type: string; status?: string }>(
+      `SELECT merchant_no, type, data->>'status' AS status FROM outbox_events
+        WHERE type IN ('account.changed', 'settlement.held') AND merchant_no = ANY($1)
+        ORDER BY merchant_no, type`,
+      [[M.clean, M.micro]],
+    );
+    expect(heard.rows).toEqual([
+      { merchant_no: M.clean, type: 'account.changed', status: 'errored' },
+      { merchant_no: M.clean, type: 'settlement.held', status: null },
+      { merchant_no: M.micro, type: 'account.changed', status: 'frozen' },
+      { merchant_no: M.micro, type: 'settlement.held', status: null },
+    ]);
     await verify();
   });
 
@@ -546,11 +559,28 @@ describe('settlement', () => {
       ],
     );
     expect((await release(M.micro)).body.code).toBe('open_containment');
-    await db.query(`UPDATE incidents SET status = 'resolved' WHERE merchant_no = $1`, [M.micro]);
+    // Still correcting: refused; once the incident reaches remediation the money may go.
+    await db.query(`UPDATE incidents SET status = 'correcting' WHERE merchant_no = $1`, [M.micro]);
+    expect((await release(M.micro)).body.code).toBe('open_containment');
+    await db.query(`UPDATE incidents SET status = 'remediating' WHERE merchant_no = $1`, [M.micro]);
 
     const released = await release(M.micro);
     expect(released.status).toBe(200);
     expect(released.body).toMatchObject({ amountFen: 12_271, lineCount: 1 });
+    // The incident tells it, and subscribers hear it.
+    const told = await db.query<{ kind: string; data: { amountFen: number } }>(
+      `SELECT e.kind, e.data FROM incident_events e JOIN incidents i ON i.id = e.incident_id
+        WHERE i.merchant_no = $1 AND e.kind = 'settlement_released'`,
+      [M.micro],
+    );
+    expect(told.rows).toMatchObject([{ kind: 'settlement_released', data: { amountFen: 12_271 } }]);
+    const heard = await db.query<{ data: Record<string, unknown> }>(
+      `SELECT data FROM outbox_events WHERE type = 'settlement.released' AND merchant_no = $1`,
+      [M.micro],
+    );
+    expect(heard.rows).toMatchObject([
+      { data: { merchantNo: M.micro, amountFen: 12_271, lineCount: 1, releasedBy: 'approver1' } },
+    ]);
     expect((await release(M.micro)).body.code).toBe('nothing_held');
     const balance = await request<Record<string, number>>(
       'GET',

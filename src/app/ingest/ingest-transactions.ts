@@ -461,8 +461,8 @@ async function raiseAlertsAndContain(
       }
       const group = byMerchant.get(hit.merchantNo) ?? { contain: [], review: [] };
       byMerchant.set(hit.merchantNo, group);
-      if (hit.decision === 'contain') group.contain.push({ id, hit });
-      else if (hit.decision === 'review') group.review.push({ id, hit });
+      if (hit.decision === 'contain') group.contain.push({ id, hit, transactionId: c.tx.id });
+      else if (hit.decision === 'review') group.review.push({ id, hit, transactionId: c.tx.id });
     }
   }
 

@@ -5,6 +5,7 @@ import type { Principal } from '../../core/roles.js';
 import { findTerminal } from '../../storage/registry-repository.js';
 import { writeTerminalStatus } from './write-registry.js';
 import { presentTerminal } from './present.js';
+import { emitEvent } from '../events.js';
 
 export const REASON_LENGTH_MAX = 500;
 
@@ -46,6 +47,17 @@ export async function changeTerminalStatus(
       );
     }
     changed({ terminals: [terminalId] });
+    // The switch stops (or lets through) the terminal at its side on this event.
+    await emitEvent(
+      ctx,
+      tx,
+      {
+        type: input.to === 'suspended' ? 'terminal.suspended' : 'terminal.resumed',
+        merchantNo: current.merchant_no,
+        data: { terminalId, merchantNo: current.merchant_no, reason, by: principal.username },
+      },
+      at,
+    );
     return presentTerminal(moved.after);
   });
 }

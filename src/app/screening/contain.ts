@@ -18,6 +18,12 @@ import {
 } from '../../core/screening/policy.js';
 import { RULE_NAMES } from '../../core/screening/rule-names.js';
 import type { RuleHit } from '../../core/screening/rules.js';
+import type { EventInput } from '../../core/events.js';
+import { emitEvents } from '../events.js';
+import { enqueueJob } from '../jobs.js';
+
+/** The job that snapshots the evidence of a detection (app/evidence). */
+export const EVIDENCE_SNAPSHOT_JOB = 'evidence.snapshot';
 
 export const SCREENING_ACTOR = 'screening';
 
@@ -25,6 +31,8 @@ export interface AlertRef {
   /** The alert row; null when an alert for the same cause was raised recently. */
   id: string | null;
   hit: RuleHit;
+  /** The transaction that raised it, when a transaction did. */
+  transactionId?: string;
 }
 
 export interface ContainmentOutcome {
@@ -67,7 +75,7 @@ async function openOrUpdateIncident(
   ctx: AppContext,
   tx: Queryable,
   input: { merchantNo: string; hits: readonly RuleHit[]; related: string[]; at: Date },
-): Promise<{ id: string; opened: boolean }> {
+): Promise<{ id: string; opened: boolean; severity: string; title: { zh: string; en: string } }> {
   const top = strongest(input.hits);
   const severity = incidentSeverity(top.severity);
   const id = ctx.newId();
@@ -102,10 +110,14 @@ async function openOrUpdateIncident(
       },
       input.at,
     );
-    return { id, opened: true };
+    return { id, opened: true, severity, title };
   }
-  const { rows } = await tx.query<{ id: string; severity: string }>(
-    `SELECT id, severity FROM incidents
+  const { rows } = await tx.query<{
+    id: string;
+    severity: string;
+    title: { zh: string; en: string };
+  }>(
+    `SELECT id, severity, title FROM incidents
       WHERE merchant_no = $1 AND status NOT IN ('resolved', 'closed') AND NOT drill
       FOR UPDATE`,
     [input.merchantNo],
@@ -120,7 +132,7 @@ async function openOrUpdateIncident(
      WHERE id = $1`,
     [existing.id, raised, input.at, input.related],
   );
-  return { id: existing.id, opened: false };
+  return { id: existing.id, opened: false, severity: raised, title: existing.title };
 }
 
 export async function contain(
@@ -144,6 +156,22 @@ export async function contain(
     related,
     at: input.at,
   });
+  const events: EventInput[] = [];
+  if (incident.opened) {
+    events.push({
+      type: 'incident.opened',
+      merchantNo: input.merchantNo,
+      incidentId: incident.id,
+      data: {
+        incidentId: incident.id,
+        merchantNo: input.merchantNo,
+        severity: incident.severity,
+        title: incident.title,
+        rules: [...new Set(hits.map((h) => h.rule))],
+        relatedMerchantNos: related,
+      },
+    });
+  }
   for (const alert of input.alerts) {
     if (alert.id === null) continue;
     await tx.query('UPDATE alerts SET incident_id = $2 WHERE id = $1', [alert.id, incident.id]);
@@ -186,6 +214,18 @@ export async function contain(
       text: { zh: `已暂停终端 ${terminalId} 的交易`, en: `Terminal ${terminalId} suspended` },
       data: { terminalId, boundMerchantNo: moved.before.merchant_no },
     });
+    events.push({
+      type: 'terminal.suspended',
+      merchantNo: input.merchantNo,
+      incidentId: incident.id,
+      data: {
+        terminalId,
+        merchantNo: moved.before.merchant_no,
+        incidentId: incident.id,
+        rules,
+        by: SCREENING_ACTOR,
+      },
+    });
   }
 
   let held = false;
@@ -225,14 +265,54 @@ export async function contain(
         },
         input.at,
       );
+      events.push({
+        type: 'settlement.held',
+        merchantNo: input.merchantNo,
+        incidentId: incident.id,
+        data: {
+          merchantNo: input.merchantNo,
+          holdId,
+          incidentId: incident.id,
+          reason: { zh: reason.join('、'), en: reasonEn.join('; ') },
+          rules,
+        },
+      });
     }
   }
+  await emitEvents(ctx, tx, events, input.at);
+  await enqueueSnapshot(tx, incident.id, input.alerts, input.at);
   return {
     incidentId: incident.id,
     opened: incident.opened,
     suspendedTerminalIds: suspended,
     held,
   };
+}
+
+/**
+ * Asks for the evidence of a detection to be frozen: the job reads the transactions, the
+ * alerts and the registry versions in force at `at` and stores them content-addressed.
+ */
+export async function enqueueSnapshot(
+  tx: Queryable,
+  incidentId: string,
+  alerts: readonly { id: string | null; transactionId?: string | undefined }[],
+  at: Date,
+): Promise<void> {
+  const alertIds = alerts.flatMap((a) => (a.id === null ? [] : [a.id]));
+  if (alertIds.length === 0) return;
+  const transactionIds = [
+    ...new Set(alerts.flatMap((a) => (a.id !== null && a.transactionId ? [a.transactionId] : []))),
+  ];
+  await enqueueJob(
+    tx,
+    {
+      kind: EVIDENCE_SNAPSHOT_JOB,
+      payload: { incidentId, at: at.toISOString(), alertIds, transactionIds },
+      runAt: at,
+    },
+    at,
+  );
 }
 
 /** Attaches review alerts to the merchant's open incident, if it has one. */
@@ -259,6 +339,7 @@ export async function attachToOpenIncident(
     });
   }
   await tx.query('UPDATE incidents SET updated_at = $2 WHERE id = $1', [incidentId, input.at]);
+  await enqueueSnapshot(tx, incidentId, input.alerts, input.at);
   return incidentId;
 }
 

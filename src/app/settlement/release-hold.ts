@@ -13,8 +13,13 @@ import type { Principal } from '../../core/roles.js';
 import { currentAccount, findMerchant } from '../../storage/registry-repository.js';
 import { releaseJournal } from '../../core/settlement/ledger.js';
 import { insertJournals } from '../ledger/journals.js';
+import { emitEvent } from '../events.js';
+import { INCIDENT_STATUSES_NOT_HOLDING } from '../../core/settlement/screening.js';
 
 export const RELEASE_REASON_LENGTH_MAX = 500;
+
+/** An incident in these statuses no longer stands in the way of a release. */
+const RELEASABLE_INCIDENT_STATUSES: readonly string[] = INCIDENT_STATUSES_NOT_HOLDING;
 
 export interface ReleaseOutcome {
   id: string;
@@ -57,10 +62,12 @@ export async function releaseHold(
       [input.merchantNo],
     );
     const open = incident.rows[0];
-    if (open) {
+    // Money goes out again only once the incident has reached remediation: the account has
+    // been corrected and verified by then (correcting, verifying come before it).
+    if (open && !RELEASABLE_INCIDENT_STATUSES.includes(open.status)) {
       throw new DomainError(
         'open_containment',
-        `Merchant ${input.merchantNo} has an open incident (${open.id}, ${open.status}); resolve it first`,
+        `Merchant ${input.merchantNo} has an open incident (${open.id}, ${open.status}); money can be released once it reaches remediation`,
       );
     }
     const hold = await tx.query<{ id: string; reason: string; placed_at: Date; placed_by: string }>(
@@ -134,6 +141,40 @@ export async function releaseHold(
           ? { holdId: activeHold.id, reason: activeHold.reason, placedBy: activeHold.placed_by }
           : null,
         after: { ...outcome, lineIds: lines.rows.map((row) => row.id) },
+      },
+      at,
+    );
+    if (open) {
+      await tx.query(
+        `INSERT INTO incident_events (incident_id, at, kind, actor, text, data)
+         VALUES ($1, $2, 'settlement_released', $3, $4, $5)`,
+        [
+          open.id,
+          at,
+          principal.username,
+          JSON.stringify({
+            zh: `已放行商户 ${input.merchantNo} 被暂停的结算款 ¥${(amountFen / 100).toFixed(2)}（${lines.rows.length} 笔）：${reason}`,
+            en: `Held settlement of merchant ${input.merchantNo} released, ¥${(amountFen / 100).toFixed(2)} (${lines.rows.length} lines): ${reason}`,
+          }),
+          JSON.stringify({ releaseId, amountFen }),
+        ],
+      );
+    }
+    await emitEvent(
+      ctx,
+      tx,
+      {
+        type: 'settlement.released',
+        merchantNo: input.merchantNo,
+        incidentId: open?.id ?? null,
+        data: {
+          merchantNo: input.merchantNo,
+          releaseId,
+          holdId: activeHold?.id ?? null,
+          amountFen,
+          lineCount: lines.rows.length,
+          releasedBy: principal.username,
+        },
       },
       at,
     );

@@ -14,6 +14,9 @@ import { insertAlert, type AccountRow } from '../../storage/registry-repository.
 import { presentAccount } from '../registry/present.js';
 import { accountStatusAfterReturn, type ReturnCode } from '../../core/settlement/returns.js';
 import { RETURNED_REASON } from '../../core/settlement/screening.js';
+import type { EventInput } from '../../core/events.js';
+import { emitEvents } from '../events.js';
+import { enqueueSnapshot } from '../screening/contain.js';
 
 export const RETURN_RULE = RETURNED_REASON;
 const RETURN_SEVERITY = 'high';
@@ -153,6 +156,22 @@ export async function containReturn(
 
   const incident = await openOrUpdateIncident(ctx, tx, { merchantNo: line.merchantNo, actor, at });
   await tx.query('UPDATE alerts SET incident_id = $2 WHERE id = $1', [alertId, incident.id]);
+  const events: EventInput[] = [];
+  if (incident.opened) {
+    events.push({
+      type: 'incident.opened',
+      merchantNo: line.merchantNo,
+      incidentId: incident.id,
+      data: {
+        incidentId: incident.id,
+        merchantNo: line.merchantNo,
+        severity: RETURN_INCIDENT_SEVERITY,
+        title: incident.title,
+        rules: [RETURN_RULE],
+        relatedMerchantNos: [],
+      },
+    });
+  }
   await addEvent(tx, incident.id, {
     at,
     kind: 'alert',
@@ -170,6 +189,19 @@ export async function containReturn(
         en: `Settlement account ${line.accountNumberMasked ?? ''} marked ${marked.after.status}`,
       },
       data: { accountId: line.accountId, status: marked.after.status },
+    });
+    events.push({
+      type: 'account.changed',
+      merchantNo: line.merchantNo,
+      incidentId: incident.id,
+      data: {
+        merchantNo: line.merchantNo,
+        accountId: marked.after.account_id,
+        accountNumberMasked: marked.after.account_number_masked,
+        previousStatus: marked.before.status,
+        status: marked.after.status,
+        reason: { zh: `银行退票（${input.code}）`, en: `Returned by the bank (${input.code})` },
+      },
     });
   }
 
@@ -209,7 +241,21 @@ export async function containReturn(
       },
       at,
     );
+    events.push({
+      type: 'settlement.held',
+      merchantNo: line.merchantNo,
+      incidentId: incident.id,
+      data: {
+        merchantNo: line.merchantNo,
+        holdId,
+        incidentId: incident.id,
+        reason: { zh: '银行退票', en: 'Returned by the bank' },
+        rules: [RETURN_RULE],
+      },
+    });
   }
+  await emitEvents(ctx, tx, events, at);
+  await enqueueSnapshot(tx, incident.id, [{ id: alertId }], at);
   return {
     incidentId: incident.id,
     incidentOpened: incident.opened,
@@ -222,7 +268,7 @@ async function openOrUpdateIncident(
   ctx: AppContext,
   tx: Queryable,
   input: { merchantNo: string; actor: string; at: Date },
-): Promise<{ id: string; opened: boolean }> {
+): Promise<{ id: string; opened: boolean; title: { zh: string; en: string } }> {
   const id = ctx.newId();
   const title = {
     zh: `银行退票：商户 ${input.merchantNo}`,
@@ -255,7 +301,7 @@ async function openOrUpdateIncident(
       },
       input.at,
     );
-    return { id, opened: true };
+    return { id, opened: true, title };
   }
   const { rows } = await tx.query<{ id: string; severity: string }>(
     `SELECT id, severity FROM incidents
@@ -272,5 +318,5 @@ async function openOrUpdateIncident(
     severity,
     input.at,
   ]);
-  return { id: existing.id, opened: false };
+  return { id: existing.id, opened: false, title };
 }

@@ -8,7 +8,11 @@
  * and two parameters at fixed positions: $1 the screening time (timestamptz) and $2 the
  * cooling-off period in hours (int). It ends with the CTE `facts`.
  */
-import { HOLD_REASONS, type HoldReason } from '../../core/settlement/screening.js';
+import {
+  HOLD_REASONS,
+  INCIDENT_STATUSES_NOT_HOLDING,
+  type HoldReason,
+} from '../../core/settlement/screening.js';
 
 /** Each reason as a condition over the columns of `screened`. */
 const REASON_CONDITIONS: Record<HoldReason, string> = {
@@ -64,7 +68,8 @@ holds AS (
 ),
 open_incidents AS (
   SELECT DISTINCT merchant_no FROM incidents
-   WHERE status NOT IN ('resolved', 'closed') AND NOT drill
+   WHERE status NOT IN (${INCIDENT_STATUSES_NOT_HOLDING.map((s) => `'${s}'`).join(', ')})
+     AND NOT drill
 ),
 screened AS (
   SELECT c.merchant_no, c.line_account_id, m.mcc, m.merchant_no IS NOT NULL AS known,

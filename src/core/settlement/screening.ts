@@ -29,9 +29,19 @@ export const HOLD_REASONS = [
   'shared_account',
   /** A settlement hold is in place on the merchant (containment, a return). */
   'settlement_hold',
-  /** The merchant has an open incident (every incident is opened by containment). */
+  /**
+   * The merchant has an open incident (every incident is opened by containment) that has not
+   * yet reached remediation: see INCIDENT_STATUSES_NOT_HOLDING.
+   */
   'open_incident',
 ] as const;
+
+/**
+ * Incident statuses that no longer hold the merchant's settlement. From `remediating` on, the
+ * account has been corrected and verified, a person may release the held money, and new lines
+ * go out again (the other reasons still apply to them).
+ */
+export const INCIDENT_STATUSES_NOT_HOLDING = ['remediating', 'resolved', 'closed'] as const;
 export type HoldReason = (typeof HOLD_REASONS)[number];
 
 /** Why money is held that no screening reason explains: the bank sent it back. */
