@@ -1,6 +1,18 @@
-import { download, request, requestWithStatus } from './client';
+import { ApiError, download, request, requestWithStatus } from './client';
 import type {
   Alert,
+  CaseFileSubmission,
+  ConsoleNotification,
+  CreatedWebhook,
+  EscalationPolicy,
+  EvidenceItem,
+  EvidenceVerification,
+  IncidentSeverity,
+  IncidentStats,
+  IncidentStatus,
+  RootCauseCategory,
+  Webhook,
+  WebhookDelivery,
   HeldByReason,
   LedgerEntry,
   LedgerVerification,
@@ -109,6 +121,24 @@ export const alertApi = {
 export interface IncidentFilter {
   merchantNo?: string | undefined;
   status?: string | undefined;
+  severity?: string | undefined;
+  assignee?: string | undefined;
+  /** RFC 3339: only incidents opened before this time (older than an age). */
+  openedBefore?: string | undefined;
+  openedAfter?: string | undefined;
+  /** `true` drills only, `false` real incidents only; absent both. */
+  drill?: 'true' | 'false' | undefined;
+  ackOverdue?: 'true' | undefined;
+}
+
+const incidentRoute = (id: string, rest = '') =>
+  `/incidents/${encodeURIComponent(id)}${rest === '' ? '' : `/${rest}`}`;
+
+/** What a transition may carry besides its target. */
+export interface TransitionInput {
+  to: IncidentStatus;
+  note?: string | undefined;
+  heldMoneyPlan?: string | undefined;
 }
 
 export const incidentApi = {
@@ -117,8 +147,175 @@ export const incidentApi = {
       query: { ...filter, limit: PAGE_SIZE, cursor },
       signal,
     }),
-  get: (id: string, signal?: AbortSignal) =>
-    request<IncidentDetail>(`/incidents/${encodeURIComponent(id)}`, { signal }),
+  get: (id: string, signal?: AbortSignal) => request<IncidentDetail>(incidentRoute(id), { signal }),
+  stats: (signal?: AbortSignal) => request<IncidentStats>('/incidents/stats', { signal }),
+  acknowledge: (id: string) =>
+    request<IncidentDetail>(incidentRoute(id, 'acknowledge'), { method: 'POST', body: {} }),
+  assign: (id: string, username: string) =>
+    request<IncidentDetail>(incidentRoute(id, 'assign'), { method: 'POST', body: { username } }),
+  comment: (id: string, text: string) =>
+    request<IncidentDetail>(incidentRoute(id, 'comment'), { method: 'POST', body: { text } }),
+  transition: (id: string, input: TransitionInput) =>
+    request<IncidentDetail>(incidentRoute(id, 'transition'), {
+      method: 'POST',
+      body: withoutEmpty({ ...input }),
+    }),
+  rootCause: (
+    id: string,
+    input: { category: RootCauseCategory; detail: string; operator?: string | undefined },
+  ) =>
+    request<IncidentDetail>(incidentRoute(id, 'root-cause'), {
+      method: 'POST',
+      body: withoutEmpty({ ...input }),
+    }),
+  postMortem: (id: string, input: { summary: string; lessons: string[] }) =>
+    request<IncidentDetail>(incidentRoute(id, 'post-mortem'), { method: 'POST', body: input }),
+  severity: (id: string, severity: IncidentSeverity, reason: string) =>
+    request<IncidentDetail>(incidentRoute(id, 'severity'), {
+      method: 'POST',
+      body: { severity, reason },
+    }),
+};
+
+/** The body without its undefined and empty-string fields (optional inputs left blank). */
+function withoutEmpty(body: Record<string, unknown>): Record<string, unknown> {
+  return Object.fromEntries(
+    Object.entries(body).filter(([, value]) => value !== undefined && value !== ''),
+  );
+}
+
+/** Largest evidence file the console offers to send; the server has its own limit. */
+export const EVIDENCE_FILE_BYTES_MAX = 10 * 1024 * 1024;
+const UPLOAD_TIMEOUT_MS = 120_000;
+
+/**
+ * Sends a multipart form (an evidence file) with the session cookie. A refusal is an ApiError
+ * with the server's code, as for JSON calls.
+ */
+async function upload<T>(path: string, form: FormData): Promise<T> {
+  let response: Response;
+  try {
+    response = await fetch(`/api/v1${path}`, {
+      method: 'POST',
+      credentials: 'same-origin',
+      headers: { Accept: 'application/json' },
+      body: form,
+      signal: AbortSignal.timeout(UPLOAD_TIMEOUT_MS),
+    });
+  } catch {
+    throw new ApiError({ status: 0, code: 'network_error' });
+  }
+  let body: unknown;
+  try {
+    body = await response.json();
+  } catch {
+    body = undefined;
+  }
+  if (!response.ok) {
+    const problem = (body ?? {}) as { code?: unknown; detail?: string; title?: string };
+    throw new ApiError({
+      status: response.status,
+      code: typeof problem.code === 'string' ? problem.code : `http_${response.status}`,
+      detail: problem.detail ?? problem.title,
+    });
+  }
+  if (body === undefined) throw new ApiError({ status: response.status, code: 'bad_response' });
+  return body as T;
+}
+
+export type CaseFileFormat = 'pdf' | 'json';
+
+export const evidenceApi = {
+  list: (incidentId: string, signal?: AbortSignal) =>
+    request<Page<EvidenceItem>>(incidentRoute(incidentId, 'evidence'), {
+      query: { limit: 500 },
+      signal,
+    }),
+  add: (incidentId: string, file: File, note: string) => {
+    const form = new FormData();
+    // The note first: a streaming parser reads fields in order and the file is the big part.
+    if (note !== '') form.append('note', note);
+    form.append('file', file, file.name);
+    return upload<EvidenceItem>(incidentRoute(incidentId, 'evidence'), form);
+  },
+  verify: (incidentId: string, signal?: AbortSignal) =>
+    request<EvidenceVerification>(incidentRoute(incidentId, 'evidence/verify'), { signal }),
+  content: (incidentId: string, evidenceId: string, fallbackName: string) =>
+    download(
+      incidentRoute(incidentId, `evidence/${encodeURIComponent(evidenceId)}/content`),
+      fallbackName,
+    ),
+  caseFile: (incidentId: string, format: CaseFileFormat) =>
+    download(
+      `${incidentRoute(incidentId, 'case-file')}?format=${format}`,
+      `case-file-${incidentId}.${format}`,
+    ),
+  recordSent: (
+    incidentId: string,
+    input: { sentTo: string; channel: string; reference: string; sentAt?: string | undefined },
+  ) =>
+    request<CaseFileSubmission>(incidentRoute(incidentId, 'case-file/sent'), {
+      method: 'POST',
+      body: withoutEmpty({ ...input }),
+    }),
+  submissions: (incidentId: string, signal?: AbortSignal) =>
+    request<Page<CaseFileSubmission>>(incidentRoute(incidentId, 'case-file/submissions'), {
+      signal,
+    }),
+};
+
+export const drillApi = {
+  /** Starts a drill (admin, risk): a practice incident that touches nothing real. */
+  start: (scenario: string) =>
+    request<IncidentDetail>('/drills', { method: 'POST', body: { scenario } }),
+};
+
+const webhookRoute = (id: string, rest = '') =>
+  `/webhooks/${encodeURIComponent(id)}${rest === '' ? '' : `/${rest}`}`;
+
+export const webhookApi = {
+  list: (signal?: AbortSignal) => request<Page<Webhook>>('/webhooks', { signal }),
+  create: (input: { url: string; events: string[] }) =>
+    request<CreatedWebhook>('/webhooks', { method: 'POST', body: input }),
+  disable: (id: string) => request<undefined>(webhookRoute(id), { method: 'DELETE' }),
+  deliveries: (id: string, cursor: string | undefined, signal?: AbortSignal) =>
+    request<Page<WebhookDelivery>>(webhookRoute(id, 'deliveries'), {
+      query: { limit: PAGE_SIZE, cursor },
+      signal,
+    }),
+  redeliver: (id: string, deliveryId: string) =>
+    request<unknown>(webhookRoute(id, `deliveries/${encodeURIComponent(deliveryId)}/redeliver`), {
+      method: 'POST',
+      body: {},
+    }),
+  test: (id: string) => request<unknown>(webhookRoute(id, 'test'), { method: 'POST', body: {} }),
+};
+
+export const escalationApi = {
+  get: (severity: IncidentSeverity, signal?: AbortSignal) =>
+    request<EscalationPolicy>(`/escalation-policies/${severity}`, { signal }),
+  put: (severity: IncidentSeverity, policy: Pick<EscalationPolicy, 'levels' | 'repeat'>) =>
+    request<EscalationPolicy>(`/escalation-policies/${severity}`, {
+      method: 'PUT',
+      body: policy,
+    }),
+};
+
+/** Most notifications the bell lists. */
+export const NOTIFICATIONS_SHOWN_MAX = 20;
+
+export const notificationApi = {
+  list: (unreadOnly: boolean, signal?: AbortSignal) =>
+    request<Page<ConsoleNotification> & { unreadCount?: number }>('/notifications', {
+      query: { unread: unreadOnly ? 'true' : undefined, limit: NOTIFICATIONS_SHOWN_MAX },
+      signal,
+    }),
+  markRead: (ids: string[]) =>
+    request<unknown>('/notifications/read', { method: 'POST', body: { ids } }),
+  markAllRead: () =>
+    request<unknown>('/notifications/read', { method: 'POST', body: { all: true } }),
+  /** The live stream's URL, for EventSource (the session cookie goes with it). */
+  streamUrl: '/api/v1/notifications/stream',
 };
 
 export interface TransactionFilter {

@@ -222,6 +222,19 @@ export interface IncidentSummary {
   updatedAt: string;
   alertCount: number;
   containment: { terminalsSuspended: string[]; settlementHeld: boolean };
+  // The incident playbook (issue 5); absent from a server without it.
+  /** The username working the incident, null while nobody has it. */
+  assignee?: string | null;
+  acknowledgedAt?: string | null;
+  acknowledgedBy?: string | null;
+  /** When the first acknowledgement is due under the severity's escalation policy. */
+  ackDueAt?: string | null;
+  /** Not acknowledged and past `ackDueAt`. */
+  ackOverdue?: boolean;
+  resolvedAt?: string | null;
+  closedAt?: string | null;
+  /** The drill scenario (DRILL_SCENARIOS) a drill was started from. */
+  scenario?: string | null;
 }
 
 export interface TimelineEntry {
@@ -230,6 +243,8 @@ export interface TimelineEntry {
   /** A username, or `system` for what SettleGuard did by itself. */
   actor: string;
   text: LocalizedText;
+  /** Masked details of the event (a notification's channel, an evidence item's hash…). */
+  data?: Record<string, unknown> | null;
 }
 
 export interface IncidentDetail extends IncidentSummary {
@@ -243,6 +258,50 @@ export interface IncidentDetail extends IncidentSummary {
   timeline: TimelineEntry[];
   /** Other merchants the incident concerns (the terminal's registered merchant, say). */
   relatedMerchantNos: string[];
+  rootCause?: RootCause | null;
+  postMortem?: PostMortem | null;
+  /** What will happen to money still held when the incident is resolved. */
+  heldMoneyPlan?: string | null;
+  /** The moves the caller may make now, each with what still stands in its way. */
+  allowedTransitions?: (AllowedTransition | IncidentStatus)[];
+}
+
+/** A move the caller's role may make from the incident's status. */
+export interface AllowedTransition {
+  to: IncidentStatus;
+  /** The move's name (`resolve`, `reopen`, `verification_failed`…). */
+  action?: string;
+  /**
+   * Error codes of requirements not met yet: `root_cause_required`, `post_mortem_required` and
+   * `incident_already_open` must be dealt with first; `note_required` and
+   * `held_money_plan_required` are met by what the move's form sends.
+   */
+  blockedBy?: string[];
+}
+
+export const ROOT_CAUSE_CATEGORIES = [
+  'operator_error',
+  'system_error',
+  'bank_side',
+  'fraud',
+  'other',
+] as const;
+export type RootCauseCategory = (typeof ROOT_CAUSE_CATEGORIES)[number];
+
+export interface RootCause {
+  category: RootCauseCategory;
+  detail: string;
+  /** For `operator_error`: the user whose change caused the incident. */
+  operator?: string | null;
+  recordedBy: string;
+  recordedAt: string;
+}
+
+export interface PostMortem {
+  summary: string;
+  lessons: string[];
+  recordedBy: string;
+  recordedAt: string;
 }
 
 export const TRANSACTION_TYPES = ['purchase', 'refund', 'reversal', 'void'] as const;
@@ -520,4 +579,142 @@ export interface LedgerVerification {
     expectedFen?: number;
     actualFen?: number;
   }[];
+}
+
+// The incident playbook (issue 5): statistics, drills, evidence, case file, notifications.
+
+/** Scenarios a drill can be started from. */
+export const DRILL_SCENARIOS = [
+  'terminal_merchant_mismatch',
+  'shared_account',
+  'settlement_returned',
+  'account_name_mismatch',
+] as const;
+export type DrillScenario = (typeof DRILL_SCENARIOS)[number];
+
+/** GET /incidents/stats: the overview's figures. */
+export interface IncidentStats {
+  /** Open (not resolved or closed) incidents per severity. */
+  openBySeverity: Partial<Record<IncidentSeverity, number>>;
+  /** Mean seconds from opening to acknowledgement, null when nothing was acknowledged. */
+  mttaSeconds: number | null;
+  /** Mean seconds from opening to resolution, null when nothing was resolved. */
+  mttrSeconds: number | null;
+  /** Money on hold in incidents' containment, in fen. */
+  moneyHeldFen: number;
+  /** Alerts raised per rule per day (YYYY-MM-DD, China time). */
+  alertsByRuleByDay: { day: string; rule: string; count: number }[];
+  /** Acknowledgements overdue now. */
+  ackOverdue?: number;
+}
+
+export interface EvidenceItem {
+  id: string;
+  /** `snapshot` (taken by the system at detection) or `file` (added by a person), or newer. */
+  kind: string;
+  sha256: string;
+  createdAt: string;
+  createdBy?: string | null;
+  /** The name kept for the file (made safe by the server). */
+  fileName?: string | null;
+  /** Recognised by the server from the content, not from what the sender declared. */
+  mediaType?: string | null;
+  sizeBytes?: number | null;
+  note?: string | null;
+}
+
+/** GET /incidents/{id}/evidence/verify: every item's content and row checked against its hash. */
+export interface EvidenceVerification {
+  ok: boolean;
+  checkedAt?: string;
+  items: { id: string; ok: boolean; problem?: string | null; sha256?: string }[];
+}
+
+export const CASE_FILE_CHANNELS = ['email', 'fax', 'post', 'portal', 'phone', 'other'] as const;
+
+export interface CaseFileSubmission {
+  id: string;
+  sentTo: string;
+  channel: string;
+  reference: string;
+  sentAt: string;
+  recordedBy?: string;
+  recordedAt?: string;
+  /** The case file's hash as it was when sent. */
+  sha256?: string | null;
+}
+
+/** The event types a webhook may subscribe to (API.md, Notifications). */
+export const EVENT_TYPES = [
+  'incident.opened',
+  'incident.escalated',
+  'incident.acknowledged',
+  'incident.resolved',
+  'terminal.suspended',
+  'terminal.resumed',
+  'settlement.held',
+  'settlement.released',
+  'account.changed',
+] as const;
+
+export interface Webhook {
+  id: string;
+  url: string;
+  events: string[];
+  /** False once disabled (deleted): it gets nothing more, its log stays. */
+  enabled?: boolean;
+  active?: boolean;
+  createdAt: string;
+  createdBy?: string;
+  disabledAt?: string | null;
+}
+
+/** POST /webhooks answers the secret once; it is never shown again. */
+export interface CreatedWebhook extends Webhook {
+  secret: string;
+}
+
+export interface WebhookDelivery {
+  id: string;
+  eventId?: string;
+  eventType?: string;
+  type?: string;
+  /** pending | delivered | failed | dead, or newer. */
+  status: string;
+  attempts: number;
+  lastStatusCode?: number | null;
+  responseStatus?: number | null;
+  lastError?: string | null;
+  nextAttemptAt?: string | null;
+  deliveredAt?: string | null;
+  createdAt: string;
+}
+
+export interface EscalationLevel {
+  /** Usernames, e-mail addresses or webhook ids. */
+  notify: string[];
+  ackTimeoutSeconds: number;
+}
+
+export interface EscalationPolicy {
+  severity: IncidentSeverity;
+  levels: EscalationLevel[];
+  /** How many more times the levels are worked through when nobody acknowledges. */
+  repeat: number;
+  updatedAt?: string | null;
+  updatedBy?: string | null;
+}
+
+/** One entry of the bell. */
+export interface ConsoleNotification {
+  id: string;
+  type: string;
+  incidentId?: string | null;
+  merchantNo?: string | null;
+  title?: LocalizedText | null;
+  text?: LocalizedText | null;
+  severity?: IncidentSeverity | null;
+  drill?: boolean;
+  createdAt: string;
+  readAt?: string | null;
 }

@@ -6,6 +6,7 @@ import { AlertListPage } from './alerts/AlertListPage';
 import { IncidentListPage } from './incidents/IncidentListPage';
 import { IncidentPage } from './incidents/IncidentPage';
 import { DashboardPage } from './dashboard/DashboardPage';
+import { DrillsPage } from './drills/DrillsPage';
 import { AppLayout } from './layout/AppLayout';
 import { LoginPage } from './login/LoginPage';
 import { MerchantListPage } from './merchants/MerchantListPage';
@@ -17,6 +18,7 @@ import { SettlementRunListPage } from './settlement/SettlementRunListPage';
 import { SettlementRunPage } from './settlement/SettlementRunPage';
 import { TerminalListPage } from './terminals/TerminalListPage';
 import { TransactionListPage } from './transactions/TransactionListPage';
+import { NotificationSettingsPage } from './webhooks/WebhooksPage';
 
 /** Shown when rendering a screen throws: a bug, said in words, with a way to start over. */
 function RouteError() {
@@ -60,6 +62,8 @@ export const router = createBrowserRouter([
           { path: 'alerts', element: <AlertListPage /> },
           { path: 'incidents', element: <IncidentListPage /> },
           { path: 'incidents/:incidentId', element: <IncidentPage /> },
+          { path: 'drills', element: <DrillsPage /> },
+          { path: 'notification-settings', element: <NotificationSettingsPage /> },
           { path: 'dashboard', element: <DashboardPage /> },
           { path: 'settlement', element: <SettlementRunListPage /> },
           { path: 'settlement/runs/:runId', element: <SettlementRunPage /> },

@@ -1,11 +1,16 @@
 import { Col, Row, Typography } from 'antd';
 import { useT } from '../../i18n';
+import { canReadIncidentStats } from '../incidents/permissions';
 import { canVerifyLedger } from '../session/permissions';
 import { useCurrentUser } from '../session/session';
 import { HeldByReasonTile } from './HeldByReasonTile';
+import { IncidentStatsTiles } from './IncidentStatsTile';
 import { LedgerCheckTile } from './LedgerCheckTile';
 
-/** The overview: money on hold by reason, and the ledger checked for those who may. */
+/**
+ * The overview: incidents (open by severity, response times, alerts by rule), money on hold by
+ * reason, and the ledger checked for those who may.
+ */
 export function DashboardPage() {
   const { t } = useT();
   const user = useCurrentUser();
@@ -15,6 +20,11 @@ export function DashboardPage() {
         {t('dashboard.title')}
       </Typography.Title>
       <Row gutter={[16, 16]}>
+        {canReadIncidentStats(user.role) && (
+          <Col span={24}>
+            <IncidentStatsTiles />
+          </Col>
+        )}
         <Col xs={24} lg={12}>
           <HeldByReasonTile />
         </Col>

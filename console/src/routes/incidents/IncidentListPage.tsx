@@ -1,8 +1,8 @@
-import { Card, Flex, Tag, Typography } from 'antd';
+import { Card, Checkbox, Flex, Form, Tag, Typography } from 'antd';
 import type { TableColumnsType } from 'antd';
 import { Link, useNavigate } from 'react-router-dom';
 import { incidentApi } from '../../api/endpoints';
-import { INCIDENT_STATUSES } from '../../api/types';
+import { INCIDENT_SEVERITIES, INCIDENT_STATUSES } from '../../api/types';
 import type { IncidentSummary } from '../../api/types';
 import { useT } from '../../i18n';
 import { FilterBar, SearchFilter, SelectFilter } from '../common/FilterBar';
@@ -12,9 +12,22 @@ import { oneOf, useUrlFilter } from '../common/search-params';
 import { IncidentSeverityTag, IncidentStatusTag } from '../common/tags';
 import { useCursorList } from '../common/use-cursor-list';
 import { merchantPath } from '../merchants/MerchantListPage';
+import { AckDue, DrillTag } from './IncidentTags';
+import { DRILL_VIEWS, INCIDENT_AGES, drillQuery, openedBeforeFor } from './lifecycle';
 import { incidentPath } from './paths';
 
-const FILTER_KEYS = ['status', 'merchantNo'] as const;
+const FILTER_KEYS = [
+  'status',
+  'severity',
+  'assignee',
+  'age',
+  'overdue',
+  'drill',
+  'merchantNo',
+] as const;
+
+/** The background of a row whose acknowledgement is overdue (antd's red-1). */
+const OVERDUE_ROW_BACKGROUND = '#fff1f0';
 
 /** What was done to stop the damage: terminals suspended, settlement held. */
 export function ContainmentSummary({
@@ -40,15 +53,45 @@ export function ContainmentSummary({
   );
 }
 
+/**
+ * The incident queue: what needs someone now. Filters live in the URL; drills are left out
+ * unless asked for, and an acknowledgement past its due time colours its row.
+ */
 export function IncidentListPage() {
   const { t, formatDateTime, localize } = useT();
   const navigate = useNavigate();
   const [filter, setFilter] = useUrlFilter(FILTER_KEYS);
   const status = oneOf(INCIDENT_STATUSES, filter.status);
-  const query = { status, merchantNo: filter.merchantNo || undefined };
+  const severity = oneOf(INCIDENT_SEVERITIES, filter.severity);
+  const age = oneOf(INCIDENT_AGES, filter.age);
+  const drill = oneOf(DRILL_VIEWS, filter.drill);
+  const overdue = filter.overdue === 'true';
+  const codes = {
+    status,
+    severity,
+    age,
+    drill,
+    overdue,
+    assignee: filter.assignee || undefined,
+    merchantNo: filter.merchantNo || undefined,
+  };
 
-  const list = useCursorList(JSON.stringify(query), (cursor, signal) =>
-    incidentApi.list(query, cursor, signal),
+  // The age becomes a time when the page is fetched, so that "older than 4 hours" stays true
+  // of the rows shown however long the filter has been in the URL.
+  const list = useCursorList(JSON.stringify(codes), (cursor, signal) =>
+    incidentApi.list(
+      {
+        status,
+        severity,
+        assignee: codes.assignee,
+        merchantNo: codes.merchantNo,
+        openedBefore: age === undefined ? undefined : openedBeforeFor(age, Date.now()),
+        drill: drillQuery(drill),
+        ackOverdue: overdue ? 'true' : undefined,
+      },
+      cursor,
+      signal,
+    ),
   );
 
   const columns: TableColumnsType<IncidentSummary> = [
@@ -71,12 +114,8 @@ export function IncidentListPage() {
           onClick={(event) => event.stopPropagation()}
           style={{ display: 'inline-block', minWidth: 200, maxWidth: 420, whiteSpace: 'normal' }}
         >
+          {record.drill === true && <DrillTag />}
           {localize(record.title)}
-          {record.drill === true && (
-            <Tag color="purple" style={{ marginInlineStart: 8 }}>
-              {t('incident.drill')}
-            </Tag>
-          )}
         </Link>
       ),
     },
@@ -98,6 +137,21 @@ export function IncidentListPage() {
       title: t('incidents.col.status'),
       dataIndex: 'status',
       render: (value: IncidentSummary['status']) => <IncidentStatusTag status={value} />,
+    },
+    {
+      title: t('incidents.col.assignee'),
+      dataIndex: 'assignee',
+      render: (value: string | null | undefined) =>
+        value ? (
+          <Identifier>{value}</Identifier>
+        ) : (
+          <Typography.Text type="secondary">{t('incidents.unassigned')}</Typography.Text>
+        ),
+    },
+    {
+      title: t('incidents.col.ack'),
+      key: 'ack',
+      render: (_: unknown, record) => <AckDue incident={record} />,
     },
     { title: t('incidents.col.alertCount'), dataIndex: 'alertCount', align: 'right' },
     {
@@ -124,15 +178,69 @@ export function IncidentListPage() {
               label: t(`incidentStatus.${value}`),
             }))}
           />
+          <SelectFilter
+            id="incident-severity"
+            label={t('incidents.severity')}
+            value={severity}
+            onChange={(value) => setFilter('severity', value)}
+            options={INCIDENT_SEVERITIES.map((value) => ({
+              value,
+              label: t(`incidentSeverity.${value}`),
+            }))}
+            width={130}
+          />
+          <SelectFilter
+            id="incident-age"
+            label={t('incidents.age')}
+            value={age}
+            onChange={(value) => setFilter('age', value)}
+            options={INCIDENT_AGES.map((value) => ({
+              value,
+              label: t(`incidents.age.${value}`),
+            }))}
+            width={150}
+          />
+          <SelectFilter
+            id="incident-drill"
+            label={t('incidents.drills')}
+            value={drill}
+            onChange={(value) => setFilter('drill', value)}
+            options={DRILL_VIEWS.map((value) => ({
+              value,
+              label: t(`incidents.drills.${value}`),
+            }))}
+            width={150}
+          />
+          <SearchFilter
+            id="incident-assignee"
+            label={t('incidents.assignee')}
+            placeholder={t('incidents.assigneePlaceholder')}
+            value={filter.assignee}
+            onSearch={(value) => setFilter('assignee', value)}
+            width={220}
+          />
           <SearchFilter
             id="incident-merchant"
             label={t('incidents.merchantNo')}
             placeholder={t('incidents.merchantNoPlaceholder')}
             value={filter.merchantNo}
             onSearch={(value) => setFilter('merchantNo', value)}
-            width={260}
+            width={240}
           />
+          <Form.Item>
+            <Checkbox
+              checked={overdue}
+              onChange={(event) => setFilter('overdue', event.target.checked ? 'true' : undefined)}
+            >
+              {t('incidents.overdueOnly')}
+            </Checkbox>
+          </Form.Item>
         </FilterBar>
+        {drill === undefined && (
+          <Typography.Paragraph type="secondary" style={{ marginTop: -4 }}>
+            {t('incidents.drillsHidden')}
+          </Typography.Paragraph>
+        )}
         <CursorTable<IncidentSummary>
           list={list}
           rowKey="id"
@@ -141,7 +249,11 @@ export function IncidentListPage() {
           locale={{ emptyText: t('incidents.empty') }}
           onRow={(record) => ({
             onClick: () => void navigate(incidentPath(record.id)),
-            style: { cursor: 'pointer' },
+            style: {
+              cursor: 'pointer',
+              background: record.ackOverdue === true ? OVERDUE_ROW_BACKGROUND : undefined,
+            },
+            'data-overdue': record.ackOverdue === true ? 'true' : undefined,
           })}
         />
       </Card>

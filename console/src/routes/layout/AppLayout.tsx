@@ -3,7 +3,9 @@ import {
   AlertOutlined,
   DashboardOutlined,
   DesktopOutlined,
+  ExperimentOutlined,
   FireOutlined,
+  NotificationOutlined,
   LogoutOutlined,
   SafetyCertificateOutlined,
   ShopOutlined,
@@ -14,6 +16,8 @@ import { Button, Flex, Layout, Menu, Space, Tag, Typography, theme } from 'antd'
 import { Link, Outlet, useLocation, useNavigate } from 'react-router-dom';
 import { useT } from '../../i18n';
 import type { Role } from '../../api/types';
+import { canManageNotifications } from '../incidents/permissions';
+import { NotificationBell } from '../notifications/NotificationBell';
 import { canReadSettlement } from '../session/permissions';
 import { useCurrentUser, useSession } from '../session/session';
 import { LanguageSwitch } from './LanguageSwitch';
@@ -29,11 +33,24 @@ const SECTIONS = [
   { path: '/alerts', labelKey: 'nav.alerts', icon: <AlertOutlined /> },
   { path: '/incidents', labelKey: 'nav.incidents', icon: <FireOutlined /> },
   {
+    path: '/drills',
+    labelKey: 'nav.drills',
+    icon: <ExperimentOutlined />,
+    // Drills are the acquirer's training; a merchant user has none.
+    visible: (role: Role) => role !== 'merchant',
+  },
+  {
     path: '/settlement',
     labelKey: 'nav.settlement',
     icon: <AccountBookOutlined />,
     // Runs are the acquirer's; a merchant user sees its settlement on its own merchant page.
     visible: canReadSettlement,
+  },
+  {
+    path: '/notification-settings',
+    labelKey: 'nav.notificationSettings',
+    icon: <NotificationOutlined />,
+    visible: canManageNotifications,
   },
 ] as const;
 
@@ -102,6 +119,7 @@ export function AppLayout() {
           }}
         >
           <Flex justify="flex-end" align="center" gap={16} style={{ height: '100%' }}>
+            <NotificationBell />
             <Space size={8}>
               <UserOutlined aria-hidden />
               <Typography.Text>{t('header.user', { username: user.username })}</Typography.Text>

@@ -1,0 +1,65 @@
+import { ClockCircleOutlined, ExperimentOutlined } from '@ant-design/icons';
+import { Tag, Tooltip, Typography } from 'antd';
+import type { IncidentSummary } from '../../api/types';
+import { useT } from '../../i18n';
+import { Identifier } from '../common/Identifier';
+
+/** 演练: a practice incident, marked wherever it appears so that nobody takes it for real. */
+export function DrillTag() {
+  const { t } = useT();
+  return (
+    <Tooltip title={t('incident.drillHint')}>
+      <Tag color="purple" icon={<ExperimentOutlined />} style={{ marginInlineEnd: 8 }}>
+        {t('incident.drill')}
+      </Tag>
+    </Tooltip>
+  );
+}
+
+/**
+ * Where the acknowledgement stands: who acknowledged and when; or when it is due, in red with
+ * the words "overdue" once that time has passed (not colour alone).
+ */
+export function AckDue({
+  incident,
+}: {
+  incident: Pick<
+    IncidentSummary,
+    'acknowledgedAt' | 'acknowledgedBy' | 'ackDueAt' | 'ackOverdue' | 'status'
+  >;
+}) {
+  const { t, formatDateTime } = useT();
+  if (incident.acknowledgedAt) {
+    return (
+      <Typography.Text type="secondary">
+        <Identifier>
+          {t('incidents.ackedBy', {
+            username: incident.acknowledgedBy ?? '',
+            at: formatDateTime(incident.acknowledgedAt),
+          })}
+        </Identifier>
+      </Typography.Text>
+    );
+  }
+  if (incident.ackOverdue === true) {
+    return (
+      <Tag color="red" icon={<ClockCircleOutlined />}>
+        <Identifier>
+          {incident.ackDueAt
+            ? t('incidents.ackOverdueSince', { at: formatDateTime(incident.ackDueAt) })
+            : t('incidents.ackOverdue')}
+        </Identifier>
+      </Tag>
+    );
+  }
+  if (incident.ackDueAt && incident.status === 'open') {
+    return (
+      <Tag color="gold" icon={<ClockCircleOutlined />}>
+        <Identifier>
+          {t('incidents.ackDueBy', { at: formatDateTime(incident.ackDueAt) })}
+        </Identifier>
+      </Tag>
+    );
+  }
+  return <Typography.Text type="secondary">{t('common.none')}</Typography.Text>;
+}
