@@ -95,8 +95,11 @@ describe('the registry index behind screening', () => {
     );
     await index.refresh(tdb.db, { merchants: ['100000000000001'] });
     expect(index.merchant('100000000000001')).not.toBe(before);
-    // The terminal still links to the old entry until asked: it must not count.
-    expect(screenQuickly(tx(), { view: index, policy: DEFAULT_POLICY })).toBeNull();
+    // The terminal still links to the old entry until asked: it must not count. The fast
+    // path answers with the new entry's findings, as every rule does.
+    expect(
+      screenQuickly(tx(), { view: index, policy: DEFAULT_POLICY })?.hits.map((h) => h.rule),
+    ).toEqual(['account_not_active']);
     expect(rules(tx())).toEqual(['account_not_active']);
     const terminal = index.terminal('T0000001');
     if (terminal) expect(index.boundMerchant(terminal)).toBe(index.merchant('100000000000001'));
@@ -108,6 +111,7 @@ describe('the registry index behind screening', () => {
     );
     await index.refresh(tdb.db, { merchants: ['100000000000001'] });
     expect(rules(tx())).toEqual([]);
+    expect(screenQuickly(tx(), { view: index, policy: DEFAULT_POLICY })?.decision).toBe('ok');
   });
 
   it('follows a full reload and a merchant that leaves the index', async () => {
@@ -130,6 +134,16 @@ describe('the registry index behind screening', () => {
   it('keeps the sharers of an account current when another merchant starts using it', async () => {
     const merchant3 = index.merchant('100000000000003');
     expect(merchant3 && index.unrelatedSharers(merchant3)).toEqual([]);
+    // Both terminals take the fast path now, so the index keeps their quiet pairs; the
+    // entries of merchants 1 and 2 are not replaced below, only found no longer quiet.
+    const quick2 = () =>
+      screenQuickly(tx({ terminalId: 'T0000002', merchantNo: '100000000000002' }), {
+        view: index,
+        policy: DEFAULT_POLICY,
+      });
+    expect(quick2()?.decision).toBe('ok');
+    expect(screenQuickly(tx(), { view: index, policy: DEFAULT_POLICY })?.decision).toBe('ok');
+    const entry2 = index.merchant('100000000000002');
     // A fourth merchant of yet another legal person on merchant 1's account.
     const result = await importPortfolio(ctx, ops, [
       enterpriseRecord({
@@ -145,11 +159,10 @@ describe('the registry index behind screening', () => {
     // Merchant 2 shares the legal person of merchant 1 but not of merchant 4.
     const merchant2 = index.merchant('100000000000002');
     expect(merchant2 && index.unrelatedSharers(merchant2)).toEqual(['100000000000004']);
+    expect(index.merchant('100000000000002')).toBe(entry2);
+    expect(quick2()?.hits.map((h) => h.rule)).toEqual(['shared_account']);
     expect(
-      screenQuickly(tx({ terminalId: 'T0000002', merchantNo: '100000000000002' }), {
-        view: index,
-        policy: DEFAULT_POLICY,
-      }),
-    ).toBeNull();
+      screenQuickly(tx(), { view: index, policy: DEFAULT_POLICY })?.hits.map((h) => h.rule),
+    ).toEqual(['shared_account']);
   });
 });

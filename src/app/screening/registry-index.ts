@@ -6,11 +6,15 @@
  * instance that made it also refreshes at once, so its next request sees the change.
  */
 import type { Database, Queryable } from '../../storage/database.js';
-import type {
-  IndexedMerchant,
-  IndexedTerminal,
-  RegistryView,
+import {
+  NO_ACCOUNT_CHANGE,
+  type IndexedMerchant,
+  type IndexedTerminal,
+  type PairResult,
+  type RegistryView,
+  type ScreeningPair,
 } from '../../core/screening/registry-view.js';
+import { CLEAN, screeningPairOf } from '../../core/screening/screen.js';
 import { DEFAULT_POLICY, type ScreeningPolicy } from '../../core/screening/policy.js';
 import { merchantIsQuiet, terminalIsQuiet } from '../../core/screening/rules.js';
 import { ShortKeyMap } from '../../core/screening/short-key-map.js';
@@ -93,8 +97,19 @@ const TERMINAL_SQL = `SELECT terminal_id, merchant_no, status, model, firmware_v
  * (and no longer quiet), so a stale link can only send a transaction down the full path, and
  * is mended on the next `boundMerchant`.
  */
-interface LinkedTerminal extends IndexedTerminal {
+interface LinkedTerminal extends IndexedTerminal, ScreeningPair {
   linked: LinkedMerchant | undefined;
+  /**
+   * The fast path's pair kept on the terminal (`screeningPair`), when `hasPair`. Valid while
+   * `pairEpoch` equals the index's epoch, which every change of a merchant entry moves on; a
+   * terminal entry is replaced, never changed.
+   */
+  pairName: string;
+  pairChangedAtMin: number;
+  pairResult: PairResult;
+  pairPolicy: ScreeningPolicy;
+  hasPair: boolean;
+  pairEpoch: number;
 }
 
 interface LinkedMerchant extends IndexedMerchant {
@@ -116,6 +131,8 @@ export class RegistryIndex implements RegistryView {
   #merchants = new Map<string, LinkedMerchant>();
   /** account fingerprint → merchant number → legal person fingerprint */
   #byAccount = new Map<string, Map<string, string>>();
+  /** Moves on with every change to a merchant entry: see LinkedTerminal.pairEpoch. */
+  #epoch = 0;
   #stopListening: (() => Promise<void>) | null = null;
   #following = false;
   #refreshing = new Set<Promise<void>>();
@@ -140,6 +157,21 @@ export class RegistryIndex implements RegistryView {
     // Only entries of this index carry a link; a plain terminal object is answered by lookup.
     if ('linked' in entry) entry.linked = merchant;
     return merchant;
+  }
+
+  screeningPair(terminal: IndexedTerminal): ScreeningPair | null {
+    const entry = terminal as LinkedTerminal;
+    if (entry.pairEpoch === this.#epoch) return entry.hasPair ? entry : null;
+    const pair = screeningPairOf(terminal, this.boundMerchant(terminal), this, this.#policy);
+    // Only entries of this index keep the answer; a plain terminal object gets it fresh.
+    if (!('pairEpoch' in entry)) return pair;
+    entry.hasPair = pair !== null;
+    entry.pairName = pair?.pairName ?? '';
+    entry.pairChangedAtMin = pair?.pairChangedAtMin ?? NO_ACCOUNT_CHANGE;
+    entry.pairResult = pair?.pairResult ?? CLEAN;
+    entry.pairPolicy = this.#policy;
+    entry.pairEpoch = this.#epoch;
+    return pair === null ? null : entry;
   }
 
   unrelatedSharers(merchant: IndexedMerchant): string[] {
@@ -168,7 +200,7 @@ export class RegistryIndex implements RegistryView {
     const merchants = await q.query<MerchantRow>(MERCHANT_SQL);
     this.#terminals = new ShortKeyMap(terminals.rows.length);
     for (const row of terminals.rows) {
-      this.#terminals.set(row.terminal_id, this.#withQuiet(toTerminal(row)));
+      this.#terminals.set(row.terminal_id, this.#withQuiet(toTerminal(row, this.#policy)));
     }
     for (const merchant of this.#merchants.values()) retire(merchant);
     this.#merchants = new Map();
@@ -183,6 +215,7 @@ export class RegistryIndex implements RegistryView {
   }
 
   #settleQuiet(merchant: LinkedMerchant): void {
+    this.#epoch += 1;
     merchant.sharers = this.#sharersOf(merchant);
     merchant.quiet = merchantIsQuiet(merchant, merchant.sharers.length);
   }
@@ -209,7 +242,7 @@ export class RegistryIndex implements RegistryView {
       ]);
       for (const id of terminalIds) this.#terminals.delete(id);
       for (const row of rows)
-        this.#terminals.set(row.terminal_id, this.#withQuiet(toTerminal(row)));
+        this.#terminals.set(row.terminal_id, this.#withQuiet(toTerminal(row, this.#policy)));
     }
     const merchantNos = [...new Set(change.merchants ?? [])];
     if (merchantNos.length > 0) {
@@ -248,6 +281,7 @@ export class RegistryIndex implements RegistryView {
   }
 
   #putMerchant(merchant: LinkedMerchant, options: { settle: boolean } = { settle: true }): void {
+    this.#epoch += 1;
     this.#merchants.set(merchant.merchantNo, merchant);
     const fp = merchant.account?.accountFp;
     if (fp) {
@@ -265,6 +299,7 @@ export class RegistryIndex implements RegistryView {
   }
 
   #removeMerchant(merchantNo: string): void {
+    this.#epoch += 1;
     const existing = this.#merchants.get(merchantNo);
     const fp = existing?.account?.accountFp;
     if (fp) {
@@ -278,17 +313,27 @@ export class RegistryIndex implements RegistryView {
   }
 }
 
-/** A merchant entry that left the index: links to it no longer count, nor does its quiet. */
+/**
+ * A merchant entry that left the index: links to it no longer count, nor does its quiet. Its
+ * callers move the index's epoch on, so that no terminal keeps a quiet pair with it.
+ */
 function retire(merchant: LinkedMerchant): void {
   merchant.retired = true;
   merchant.quiet = false;
 }
 
 // Every field is set at creation, so that all entries share one shape (fast property access).
-function toTerminal(row: TerminalRow): LinkedTerminal {
+// The fast path reads the first five, which fit one cache line with the object's header.
+function toTerminal(row: TerminalRow, policy: ScreeningPolicy): LinkedTerminal {
   return {
-    terminalId: row.terminal_id,
     merchantNo: row.merchant_no,
+    pairEpoch: -1,
+    hasPair: false,
+    pairName: '',
+    pairChangedAtMin: NO_ACCOUNT_CHANGE,
+    pairResult: CLEAN,
+    pairPolicy: policy,
+    terminalId: row.terminal_id,
     status: row.status,
     model: row.model,
     firmwareVersion: row.firmware_version,

@@ -3,6 +3,9 @@
  * shapes: the index in `app/screening` fills them from the database.
  */
 import type { AccountStatus, MerchantStatus, MerchantType, TerminalStatus } from '../registry.js';
+import type { Decision } from '../transaction.js';
+import type { ScreeningPolicy } from './policy.js';
+import type { RuleHit } from './rules.js';
 
 export interface IndexedTerminal {
   terminalId: string;
@@ -50,9 +53,43 @@ export interface RegistryView {
    * an index may answer from a link it keeps on the terminal instead of a second lookup.
    */
   boundMerchant(terminal: IndexedTerminal): IndexedMerchant | undefined;
+  /**
+   * Screening's fast path in one question: the terminal with the merchant it is bound to
+   * (`screeningPairOf` in screen.ts), or null when the terminal is not active or its merchant
+   * is not in the registry. An index may answer from what it keeps on the terminal's own
+   * entry, without touching the merchant's.
+   */
+  screeningPair(terminal: IndexedTerminal): ScreeningPair | null;
   /** Other merchants settling to the same account that share no legal person with this one. */
   unrelatedSharers(merchant: IndexedMerchant): string[];
 }
+
+/**
+ * A terminal and the merchant it is bound to, as screening's fast path sees them: every
+ * transaction on an active terminal under its own merchant's number, whose receipt name fits
+ * and which lies outside the post-change watch window, gets the same answer from the rules,
+ * because the rules that could still fire read only the terminal and the merchant.
+ */
+export interface ScreeningPair {
+  readonly pairName: string;
+  /**
+   * When the merchant's account in force replaced another one, in minutes since the epoch
+   * rounded up (a small integer an index keeps unboxed; rounding up only ever sends a
+   * transaction down the full path); NO_ACCOUNT_CHANGE for a first account.
+   */
+  readonly pairChangedAtMin: number;
+  /** The rules' answer for such transactions (the shared clean answer for a quiet pair). */
+  readonly pairResult: PairResult;
+  /** The policy `pairResult` was worked out under. */
+  readonly pairPolicy: ScreeningPolicy;
+}
+
+export interface PairResult {
+  readonly decision: Decision;
+  readonly hits: readonly RuleHit[];
+}
+
+export const NO_ACCOUNT_CHANGE = -(2 ** 30);
 
 /** Volume figures the post-change rule reads; the caller keeps them. */
 export interface VolumeView {

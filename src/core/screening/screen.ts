@@ -4,7 +4,15 @@
  */
 import type { Decision } from '../transaction.js';
 import { RULES, strongerDecision, type ScreeningPolicy } from './policy.js';
-import type { RegistryView, VolumeView } from './registry-view.js';
+import {
+  NO_ACCOUNT_CHANGE,
+  type IndexedMerchant,
+  type IndexedTerminal,
+  type PairResult,
+  type RegistryView,
+  type ScreeningPair,
+  type VolumeView,
+} from './registry-view.js';
 import { receiptNameFits, runRule, type RuleHit, type ScreenInput } from './rules.js';
 
 export interface ScreenResult {
@@ -12,41 +20,89 @@ export interface ScreenResult {
   hits: RuleHit[];
 }
 
-const CLEAN: ScreenResult = Object.freeze({ decision: 'ok', hits: [] });
+export const CLEAN: ScreenResult = Object.freeze({ decision: 'ok', hits: [] });
 const DAY_MS = 86_400_000;
+const MINUTE_MS = 60_000;
 
 /**
- * The fast path for clean traffic, which is nearly all of it: when the terminal and the
- * merchant are quiet (no rule of theirs can fire, as the index has worked out when they
- * changed), the terminal belongs to the merchant, the receipt name fits and the merchant is
- * not in a post-change watch window, no rule can fire. Returns null when any of that is not
- * so, and the caller runs every rule.
+ * The fast path for nearly all traffic. When the terminal is active and used under its own
+ * merchant's number, the receipt name fits and the merchant is not in a post-change watch
+ * window, the only rules that can fire read the terminal and the merchant alone, so the answer
+ * is the pair's (`screeningPairOf`), worked out once by the index: clean for a quiet pair, the
+ * same hits every time for a terminal with old firmware or a merchant whose account is wrong.
+ * Returns null when any of that is not so, and the caller runs every rule.
  */
 export function screenQuickly(
   tx: ScreenInput,
   options: { view: RegistryView; policy: ScreeningPolicy },
 ): ScreenResult | null {
   const terminal = options.view.terminal(tx.terminalId);
-  if (terminal?.quiet !== true || terminal.merchantNo !== tx.merchantNo) return null;
-  // The terminal's own merchant, which is the transaction's: no second lookup by number.
-  const merchant = options.view.boundMerchant(terminal);
-  if (merchant?.quiet !== true) return null;
-  const account = merchant.account;
-  if (
-    account?.isChange === true &&
-    tx.occurredAtMs - account.validFromMs <= options.policy.postChangeSpike.windowDays * DAY_MS
-  ) {
-    return null;
-  }
+  if (terminal === undefined || terminal.merchantNo !== tx.merchantNo) return null;
+  // The terminal's own merchant, which is the transaction's, as the index keeps it on the
+  // terminal: no lookup by merchant number, no visit to the merchant's entry.
+  const pair = options.view.screeningPair(terminal);
+  if (pair === null) return null;
+  const result = pair.pairResult;
+  if (result !== CLEAN && pair.pairPolicy !== options.policy) return null;
+  const sinceChangeMs = tx.occurredAtMs - pair.pairChangedAtMin * MINUTE_MS;
+  if (!(sinceChangeMs > options.policy.postChangeSpike.windowDays * DAY_MS)) return null;
   const receiptName = tx.merchantNameOnReceipt;
   if (
     receiptName !== null &&
-    receiptName !== merchant.name &&
-    !receiptNameFits(receiptName, merchant.name)
+    receiptName !== pair.pairName &&
+    !receiptNameFits(receiptName, pair.pairName)
   ) {
     return null;
   }
-  return CLEAN;
+  return result as ScreenResult;
+}
+
+const NO_VOLUME: VolumeView = { last24hFen: () => 0, baselineDailyFen: () => 0 };
+
+/**
+ * The pair of a terminal and the merchant it is bound to, for the fast path; null when the
+ * terminal is not active (the rule on suspended terminals names each transaction) or the
+ * merchant is not the terminal's. The answer is that of every rule for a transaction that
+ * names the pair and nothing else: no receipt name, long after any account change. The hits
+ * are frozen, because every transaction of the pair shares them.
+ */
+export function screeningPairOf(
+  terminal: IndexedTerminal,
+  merchant: IndexedMerchant | undefined,
+  view: RegistryView,
+  policy: ScreeningPolicy,
+): ScreeningPair | null {
+  if (merchant === undefined || terminal.status !== 'active') return null;
+  if (merchant.merchantNo !== terminal.merchantNo) return null;
+  const account = merchant.account;
+  const pairChangedAtMin =
+    account?.isChange === true ? Math.ceil(account.validFromMs / MINUTE_MS) : NO_ACCOUNT_CHANGE;
+  let pairResult: PairResult = CLEAN;
+  if (terminal.quiet !== true || merchant.quiet !== true) {
+    const neutral: ScreenInput = {
+      transactionId: '',
+      terminalId: terminal.terminalId,
+      merchantNo: merchant.merchantNo,
+      type: 'purchase',
+      status: 'approved',
+      amountFen: 0,
+      occurredAtMs: Number.POSITIVE_INFINITY,
+      merchantNameOnReceipt: null,
+    };
+    const full = screenTransaction(neutral, { view, volume: NO_VOLUME, policy });
+    pairResult =
+      full.hits.length === 0
+        ? CLEAN
+        : Object.freeze({ decision: full.decision, hits: Object.freeze(full.hits.map(freezeHit)) });
+  }
+  return { pairName: merchant.name, pairChangedAtMin, pairResult, pairPolicy: policy };
+}
+
+function freezeHit(hit: RuleHit): RuleHit {
+  Object.freeze(hit.relatedMerchantNos);
+  Object.freeze(hit.explanation);
+  Object.freeze(hit.data);
+  return Object.freeze(hit);
 }
 
 /** Screening as the pipeline runs it: the fast path, else every rule. */
