@@ -124,6 +124,7 @@ export const AlertSchema = Type.Object({
     data: Type.Record(Type.String(), Type.Unknown()),
   }),
   createdAt: Type.String({ format: 'date-time' }),
+  drill: Type.Boolean({ description: 'Made up by a drill (演练), not by screening' }),
 });
 
 export const TransactionSchema = Type.Object({
@@ -155,8 +156,20 @@ export const IncidentSummarySchema = Type.Object({
   merchantName: Type.Union([Type.String(), Type.Null()]),
   title: Bilingual,
   drill: Type.Boolean(),
+  scenario: Type.Union([Type.String(), Type.Null()], { description: 'The scenario of a drill' }),
   openedAt: Type.String({ format: 'date-time' }),
   updatedAt: Type.String({ format: 'date-time' }),
+  assignee: Type.Union([Type.String(), Type.Null()]),
+  acknowledgedAt: Type.Union([Type.String({ format: 'date-time' }), Type.Null()]),
+  acknowledgedBy: Type.Union([Type.String(), Type.Null()]),
+  containedAt: Type.Union([Type.String({ format: 'date-time' }), Type.Null()]),
+  resolvedAt: Type.Union([Type.String({ format: 'date-time' }), Type.Null()]),
+  closedAt: Type.Union([Type.String({ format: 'date-time' }), Type.Null()]),
+  ackDueAt: Type.String({
+    format: 'date-time',
+    description: 'openedAt plus the default acknowledgement timeout of the severity',
+  }),
+  ackOverdue: Type.Boolean({ description: 'Still open, not acknowledged, past ackDueAt' }),
   alertCount: Type.Integer(),
   relatedMerchantNos: Type.Array(Type.String()),
   containment: Type.Object({

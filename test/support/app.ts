@@ -13,6 +13,8 @@ export interface TestApp {
   app: FastifyInstance;
   tdb: TestDatabase;
   ctx: ReturnType<typeof testContext>['ctx'];
+  /** Moves the application's clock forward (it stands still otherwise). */
+  advance(ms: number): void;
   /** Creates a user and returns its bearer token. */
   tokenFor(
     username: string,
@@ -23,9 +25,11 @@ export interface TestApp {
   close(): Promise<void>;
 }
 
-export async function startTestApp(options: { loginAttemptsMax?: number } = {}): Promise<TestApp> {
+export async function startTestApp(
+  options: { loginAttemptsMax?: number; evidenceDir?: string } = {},
+): Promise<TestApp> {
   const tdb = await openTestDatabase();
-  const { ctx } = testContext(tdb.db);
+  const { ctx, advance } = testContext(tdb.db);
   await ensureAdminToken(ctx, ADMIN_TOKEN);
   const app = await buildApp(ctx, {
     logLevel: 'silent',
@@ -36,11 +40,13 @@ export async function startTestApp(options: { loginAttemptsMax?: number } = {}):
     consoleDir: null,
     version: 'v1',
     policy: DEFAULT_POLICY,
+    ...(options.evidenceDir ? { evidenceDir: options.evidenceDir } : {}),
   });
   return {
     app,
     tdb,
     ctx,
+    advance,
     async tokenFor(username, role, merchantNos = [], password) {
       const user = await createUser(ctx, null, {
         username,

@@ -412,6 +412,7 @@ async function raiseAlertsAndContain(
   await lockAuditChain(tx);
 
   // Alerts already raised recently for the same rule, merchant and terminal are not raised again.
+  // Alerts a drill made up do not count: a drill must not keep a real alert from being raised.
   const merchantNos = [...new Set(flagged.flatMap((c) => c.hits.map((h) => h.merchantNo)))];
   const { rows: recent } = await tx.query<{
     id: string;
@@ -421,7 +422,7 @@ async function raiseAlertsAndContain(
     incident_id: string | null;
   }>(
     `SELECT id, rule, merchant_no, terminal_id, incident_id FROM alerts
-      WHERE merchant_no = ANY($1) AND created_at > $2`,
+      WHERE merchant_no = ANY($1) AND created_at > $2 AND NOT drill`,
     [merchantNos, new Date(at.getTime() - ALERT_DEDUP_WINDOW_MS)],
   );
   const keyOf = (rule: string, merchantNo: string, terminalId: string | null) =>

@@ -78,6 +78,14 @@ export const ROOT_CAUSE_CATEGORIES = [
 ] as const;
 export type RootCauseCategory = (typeof ROOT_CAUSE_CATEGORIES)[number];
 
+export const ROOT_CAUSE_NAMES: Record<RootCauseCategory, { zh: string; en: string }> = {
+  operator_error: { zh: '操作失误', en: 'operator error' },
+  system_error: { zh: '系统故障', en: 'system error' },
+  bank_side: { zh: '银行方原因', en: 'bank side' },
+  fraud: { zh: '欺诈', en: 'fraud' },
+  other: { zh: '其他', en: 'other' },
+};
+
 /** Bounds of what people write into an incident. */
 export const COMMENT_LENGTH_MAX = 2000;
 export const NOTE_LENGTH_MAX = 2000;
@@ -126,6 +134,22 @@ export type TransitionAction =
   | 'verification_failed'
   | 'remediation_failed'
   | 'reopen';
+
+/** How each move is named in the audit trail, in the past tense like the other actions. */
+export const AUDIT_ACTIONS: Record<TransitionAction, string> = {
+  acknowledge: 'incident.acknowledged',
+  contain: 'incident.contained',
+  investigate: 'incident.investigation_started',
+  correct: 'incident.correction_started',
+  verify: 'incident.verification_started',
+  remediate: 'incident.remediation_started',
+  resolve: 'incident.resolved',
+  close: 'incident.closed',
+  revisit_cause: 'incident.cause_revisited',
+  verification_failed: 'incident.verification_failed',
+  remediation_failed: 'incident.remediation_failed',
+  reopen: 'incident.reopened',
+};
 
 export interface Transition {
   from: IncidentStatus;

@@ -21,6 +21,12 @@ export function alertRoutes(ctx: AppContext): FastifyPluginAsyncTypebox {
             ),
             incidentId: Type.Optional(Type.String({ format: 'uuid' })),
             since: Type.Optional(Type.String({ format: 'date-time' })),
+            drill: Type.Optional(
+              Type.Union([Type.Literal('true'), Type.Literal('false'), Type.Literal('all')], {
+                description:
+                  'Alerts made up by drills: left out by default (shown with an incidentId); true: drills only; all: both',
+              }),
+            ),
             limit: ListLimit,
             cursor: Cursor,
           }),
