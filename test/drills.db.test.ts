@@ -245,12 +245,14 @@ describe('drills', () => {
       'merch',
     );
     expect(merchantList.body.items).toEqual([]);
-    const merchantAlerts = await call<{ items: unknown[] }>(
-      'GET',
-      '/api/v1/alerts?drill=all',
-      'merch',
-    );
-    expect(merchantAlerts.body.items).toEqual([]);
+    for (const drill of ['true', 'all']) {
+      const merchantAlerts = await call<{ items: unknown[] }>(
+        'GET',
+        `/api/v1/alerts?drill=${drill}`,
+        'merch',
+      );
+      expect(merchantAlerts.body.items).toEqual([]);
+    }
     const drilledOne = drills[0];
     if (!drilledOne) throw new Error('no drill');
     const hidden = await call<{ code: string }>(
@@ -344,5 +346,14 @@ describe('drills', () => {
       'terminal_merchant_mismatch',
       false,
     ]);
+    // The merchant's user sees its real incident, and still no drill when it asks for drills.
+    const own = await call<{ items: Incident[] }>('GET', '/api/v1/incidents?drill=all', 'merch');
+    expect(own.body.items.map((i) => [i.id, i.drill])).toEqual([[real.body.id, false]]);
+    const drillsOnly = await call<{ items: Incident[] }>(
+      'GET',
+      '/api/v1/incidents?drill=true',
+      'merch',
+    );
+    expect(drillsOnly.body.items).toEqual([]);
   });
 });

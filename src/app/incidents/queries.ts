@@ -149,6 +149,8 @@ export async function listIncidents(
   authorise(principal, 'incidents.read');
   const limit = pageLimit(query.limit);
   const after = decodeTimeCursor(query.cursor);
+  // Merchant users never see drills: asking for drills only answers nothing.
+  if (principal.role === 'merchant' && query.drill === 'true') return { items: [] };
   const drill = principal.role === 'merchant' ? 'false' : (query.drill ?? 'false');
   const now = ctx.now();
   const { rows } = await ctx.db.query<IncidentRow>(
