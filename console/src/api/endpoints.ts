@@ -126,8 +126,10 @@ export interface IncidentFilter {
   /** RFC 3339: only incidents opened before this time (older than an age). */
   openedBefore?: string | undefined;
   openedAfter?: string | undefined;
-  /** `true` drills only, `false` real incidents only; absent both. */
-  drill?: 'true' | 'false' | undefined;
+  /** Only incidents still being worked (not resolved or closed). */
+  active?: 'true' | undefined;
+  /** `true` drills only, `all` both; absent or `false`, real incidents only. */
+  drill?: 'true' | 'false' | 'all' | undefined;
   ackOverdue?: 'true' | undefined;
 }
 
@@ -265,9 +267,15 @@ export const evidenceApi = {
 };
 
 export const drillApi = {
-  /** Starts a drill (admin, risk): a practice incident that touches nothing real. */
-  start: (scenario: string) =>
-    request<IncidentDetail>('/drills', { method: 'POST', body: { scenario } }),
+  /**
+   * Starts a drill (admin, risk): a practice incident on a real merchant (the one given, or one
+   * the server picks) that touches nothing real.
+   */
+  start: (scenario: string, merchantNo?: string) =>
+    request<IncidentDetail>('/drills', {
+      method: 'POST',
+      body: withoutEmpty({ scenario, merchantNo }),
+    }),
 };
 
 const webhookRoute = (id: string, rest = '') =>

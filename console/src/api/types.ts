@@ -231,6 +231,7 @@ export interface IncidentSummary {
   ackDueAt?: string | null;
   /** Not acknowledged and past `ackDueAt`. */
   ackOverdue?: boolean;
+  containedAt?: string | null;
   resolvedAt?: string | null;
   closedAt?: string | null;
   /** The drill scenario (DRILL_SCENARIOS) a drill was started from. */
@@ -262,6 +263,8 @@ export interface IncidentDetail extends IncidentSummary {
   postMortem?: PostMortem | null;
   /** What will happen to money still held when the incident is resolved. */
   heldMoneyPlan?: string | null;
+  /** The merchant's money still held: an active hold, or held lines not released. */
+  heldMoney?: { holdActive: boolean; amountFen: number; lineCount: number };
   /** The moves the caller may make now, each with what still stands in its way. */
   allowedTransitions?: (AllowedTransition | IncidentStatus)[];
 }
@@ -592,20 +595,27 @@ export const DRILL_SCENARIOS = [
 ] as const;
 export type DrillScenario = (typeof DRILL_SCENARIOS)[number];
 
-/** GET /incidents/stats: the overview's figures. */
+/** GET /incidents/stats: the overview's figures, drills left out. */
 export interface IncidentStats {
-  /** Open (not resolved or closed) incidents per severity. */
-  openBySeverity: Partial<Record<IncidentSeverity, number>>;
+  generatedAt: string;
+  /** Days over which the mean times are taken. */
+  windowDays: number;
+  open: {
+    total: number;
+    bySeverity: Record<IncidentSeverity, number>;
+    /** Acknowledgements overdue now. */
+    ackOverdue: number;
+  };
+  openedInWindow: number;
   /** Mean seconds from opening to acknowledgement, null when nothing was acknowledged. */
-  mttaSeconds: number | null;
+  meanTimeToAcknowledgeSeconds: number | null;
+  acknowledgedInWindow: number;
   /** Mean seconds from opening to resolution, null when nothing was resolved. */
-  mttrSeconds: number | null;
-  /** Money on hold in incidents' containment, in fen. */
-  moneyHeldFen: number;
-  /** Alerts raised per rule per day (YYYY-MM-DD, China time). */
-  alertsByRuleByDay: { day: string; rule: string; count: number }[];
-  /** Acknowledgements overdue now. */
-  ackOverdue?: number;
+  meanTimeToResolveSeconds: number | null;
+  resolvedInWindow: number;
+  held: { amountFen: number; lineCount: number; merchantsOnHold: number; activeHolds: number };
+  /** Alerts per rule per day (China time dates, oldest first; one count per day). */
+  alertsByRule: { days: string[]; rules: { rule: string; counts: number[]; total: number }[] };
 }
 
 export interface EvidenceItem {

@@ -3,7 +3,12 @@ import { GridComponent, LegendComponent, TooltipComponent } from 'echarts/compon
 import * as echarts from 'echarts/core';
 import { CanvasRenderer } from 'echarts/renderers';
 import { useEffect, useRef } from 'react';
-import type { AlertsChartData } from './alerts-chart';
+
+/** Alerts per day, one series per rule (counts in the order of `days`). */
+export interface AlertsChartData {
+  days: string[];
+  series: { rule: string; counts: number[] }[];
+}
 
 // Only what this chart uses, so that the bundle carries a bar chart and not all of ECharts.
 echarts.use([BarChart, GridComponent, LegendComponent, TooltipComponent, CanvasRenderer]);

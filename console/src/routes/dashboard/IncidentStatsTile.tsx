@@ -9,21 +9,11 @@ import { formatFen } from '../common/money';
 import { ProblemAlert } from '../common/problem';
 import { useLoader } from '../common/use-loader';
 import { durationParts } from '../incidents/lifecycle';
-import { alertsChartData } from './alerts-chart';
 
 // ECharts is large: fetched only when the overview shows the chart.
 const AlertsByRuleChart = lazy(() => import('./AlertsByRuleChart'));
 
-/** Days the alerts chart covers, today (China time) included. */
-const CHART_DAYS = 14;
-const CHINA_OFFSET_MS = 8 * 3_600_000;
-const DAY_MS = 86_400_000;
-
 const SEVERITY_COLOURS = { P1: '#cf1322', P2: '#d4380d', P3: '#d48806', P4: '#1677ff' } as const;
-
-function chinaDay(atMs: number): string {
-  return new Date(atMs + CHINA_OFFSET_MS).toISOString().slice(0, 10);
-}
 
 /** "1 小时 5 分" / "1 h 5 min": a mean time as people say it; none yet as a dash. */
 export function useFormatDuration() {
@@ -71,7 +61,7 @@ export function IncidentStatsTiles() {
       <Card
         title={
           <h2 style={{ fontSize: 'inherit', fontWeight: 'inherit', margin: 0 }}>
-            {t('dashboard.alertsByRule.title', { days: CHART_DAYS })}
+            {t('dashboard.alertsByRule.title', { days: stats.data.alertsByRule.days.length })}
           </h2>
         }
       >
@@ -96,10 +86,6 @@ function Figure(props: { label: string; children: React.ReactNode }) {
 
 function OpenBySeverity({ stats }: { stats: IncidentStats }) {
   const { t } = useT();
-  const total = INCIDENT_SEVERITIES.reduce(
-    (sum, severity) => sum + (stats.openBySeverity[severity] ?? 0),
-    0,
-  );
   return (
     <Card
       title={<TileTitle>{t('dashboard.incidents.open')}</TileTitle>}
@@ -113,7 +99,7 @@ function OpenBySeverity({ stats }: { stats: IncidentStats }) {
               <Link to={`/incidents?severity=${severity}`}>
                 <Statistic
                   title={t(`incidentSeverity.${severity}`)}
-                  value={stats.openBySeverity[severity] ?? 0}
+                  value={stats.open.bySeverity[severity]}
                   styles={{ content: { color: SEVERITY_COLOURS[severity] } }}
                 />
               </Link>
@@ -123,15 +109,13 @@ function OpenBySeverity({ stats }: { stats: IncidentStats }) {
       </Row>
       <Flex justify="space-between" style={{ marginTop: 16 }} wrap gap={8}>
         <Typography.Text type="secondary">
-          {t('dashboard.incidents.openTotal', { count: total })}
+          {t('dashboard.incidents.openTotal', { count: stats.open.total })}
         </Typography.Text>
-        {stats.ackOverdue !== undefined && (
-          <Link to="/incidents?overdue=true">
-            <Typography.Text type={stats.ackOverdue > 0 ? 'danger' : 'secondary'} strong>
-              {t('dashboard.incidents.ackOverdue', { count: stats.ackOverdue })}
-            </Typography.Text>
-          </Link>
-        )}
+        <Link to="/incidents?overdue=true">
+          <Typography.Text type={stats.open.ackOverdue > 0 ? 'danger' : 'secondary'} strong>
+            {t('dashboard.incidents.ackOverdue', { count: stats.open.ackOverdue })}
+          </Typography.Text>
+        </Link>
       </Flex>
     </Card>
   );
@@ -148,25 +132,36 @@ function ResponseTimes({ stats }: { stats: IncidentStats }) {
       <Row gutter={[16, 16]}>
         <Col span={8}>
           <Figure label={t('dashboard.incidents.mtta')}>
-            <Statistic title={t('dashboard.incidents.mtta')} value={duration(stats.mttaSeconds)} />
+            <Statistic
+              title={t('dashboard.incidents.mtta')}
+              value={duration(stats.meanTimeToAcknowledgeSeconds)}
+            />
           </Figure>
         </Col>
         <Col span={8}>
           <Figure label={t('dashboard.incidents.mttr')}>
-            <Statistic title={t('dashboard.incidents.mttr')} value={duration(stats.mttrSeconds)} />
+            <Statistic
+              title={t('dashboard.incidents.mttr')}
+              value={duration(stats.meanTimeToResolveSeconds)}
+            />
           </Figure>
         </Col>
         <Col span={8}>
           <Figure label={t('dashboard.incidents.moneyHeld')}>
             <Statistic
               title={t('dashboard.incidents.moneyHeld')}
-              value={formatFen(stats.moneyHeldFen)}
+              value={formatFen(stats.held.amountFen)}
             />
           </Figure>
         </Col>
       </Row>
       <Typography.Paragraph type="secondary" style={{ margin: '16px 0 0', fontSize: 12 }}>
-        {t('dashboard.incidents.responseNote')}
+        {t('dashboard.incidents.responseNote', {
+          days: stats.windowDays,
+          acknowledged: stats.acknowledgedInWindow,
+          resolved: stats.resolvedInWindow,
+          merchants: stats.held.merchantsOnHold,
+        })}
       </Typography.Paragraph>
     </Card>
   );
@@ -174,21 +169,15 @@ function ResponseTimes({ stats }: { stats: IncidentStats }) {
 
 function AlertsByRule({ stats }: { stats: IncidentStats }) {
   const { t, tCode } = useT();
-  const data = useMemo(() => {
-    const now = Date.now();
-    return alertsChartData(stats.alertsByRuleByDay, {
-      first: chinaDay(now - (CHART_DAYS - 1) * DAY_MS),
-      last: chinaDay(now),
-    });
-  }, [stats.alertsByRuleByDay]);
+  const data = useMemo(
+    () => ({ days: stats.alertsByRule.days, series: stats.alertsByRule.rules }),
+    [stats.alertsByRule],
+  );
   const ruleName = useCallback((rule: string) => tCode('rule', rule) ?? rule, [tCode]);
   if (data.series.length === 0) {
     return <Empty description={t('dashboard.alertsByRule.empty')} />;
   }
-  const totals = data.series.map((series) => ({
-    rule: series.rule,
-    total: series.counts.reduce((sum, count) => sum + count, 0),
-  }));
+  const totals = stats.alertsByRule.rules;
   return (
     <Row gutter={[24, 16]}>
       <Col xs={24} xl={18}>
@@ -196,7 +185,7 @@ function AlertsByRule({ stats }: { stats: IncidentStats }) {
           <AlertsByRuleChart
             data={data}
             ruleName={ruleName}
-            label={t('dashboard.alertsByRule.chartLabel', { days: CHART_DAYS })}
+            label={t('dashboard.alertsByRule.chartLabel', { days: data.days.length })}
           />
         </Suspense>
       </Col>

@@ -1,5 +1,5 @@
 import { ExperimentOutlined } from '@ant-design/icons';
-import { Alert, Button, Card, Col, Radio, Row, Typography } from 'antd';
+import { Alert, Button, Card, Col, Flex, Input, Radio, Row, Typography } from 'antd';
 import type { TableColumnsType } from 'antd';
 import { useState } from 'react';
 import { Link, useNavigate } from 'react-router-dom';
@@ -106,13 +106,14 @@ export function DrillsPage() {
 function StartDrill({ onStarted }: { onStarted: (incident: { id: string }) => void }) {
   const { t } = useT();
   const [scenario, setScenario] = useState<DrillScenario>('terminal_merchant_mismatch');
+  const [merchantNo, setMerchantNo] = useState('');
   const [starting, setStarting] = useState(false);
   const [error, setError] = useState<unknown>(null);
   const start = async () => {
     setStarting(true);
     setError(null);
     try {
-      onStarted(await drillApi.start(scenario));
+      onStarted(await drillApi.start(scenario, merchantNo.trim()));
     } catch (caught) {
       setError(caught);
       setStarting(false);
@@ -156,15 +157,27 @@ function StartDrill({ onStarted }: { onStarted: (incident: { id: string }) => vo
           ))}
         </Row>
       </Radio.Group>
-      <Button
-        type="primary"
-        icon={<ExperimentOutlined />}
-        loading={starting}
-        onClick={() => void start()}
-        style={{ marginTop: 16 }}
-      >
-        {t('drills.start')}
-      </Button>
+      <Flex gap={12} align="flex-end" wrap style={{ marginTop: 16 }}>
+        <Flex vertical gap={4}>
+          <label htmlFor="drill-merchant">{t('drills.merchantNo')}</label>
+          <Input
+            id="drill-merchant"
+            value={merchantNo}
+            onChange={(event) => setMerchantNo(event.target.value)}
+            placeholder={t('drills.merchantNoPlaceholder')}
+            maxLength={15}
+            style={{ width: 260 }}
+          />
+        </Flex>
+        <Button
+          type="primary"
+          icon={<ExperimentOutlined />}
+          loading={starting}
+          onClick={() => void start()}
+        >
+          {t('drills.start')}
+        </Button>
+      </Flex>
     </Card>
   );
 }

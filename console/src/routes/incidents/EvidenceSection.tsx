@@ -130,7 +130,7 @@ function EvidenceTable(props: {
   loading: boolean;
   verification: EvidenceVerification | null;
 }) {
-  const { t, formatDateTime } = useT();
+  const { t, tCode, formatDateTime } = useT();
   const [error, setError] = useState<unknown>(null);
   const checked = new Map(props.verification?.items.map((item) => [item.id, item]) ?? []);
   const kindText = (kind: string) => {
@@ -190,7 +190,7 @@ function EvidenceTable(props: {
       title: t('evidence.col.createdBy'),
       dataIndex: 'createdBy',
       render: (value: string | null | undefined) => (
-        <Identifier>{value ?? t('common.none')}</Identifier>
+        <Identifier>{value ? (tCode('actor', value) ?? value) : t('common.none')}</Identifier>
       ),
     },
     ...(props.verification === null

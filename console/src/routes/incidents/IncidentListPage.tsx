@@ -26,6 +26,9 @@ const FILTER_KEYS = [
   'merchantNo',
 ] as const;
 
+/** A status, or `active`: every status still being worked (not resolved or closed). */
+const STATUS_FILTERS = ['active', ...INCIDENT_STATUSES] as const;
+
 /** The background of a row whose acknowledgement is overdue (antd's red-1). */
 const OVERDUE_ROW_BACKGROUND = '#fff1f0';
 
@@ -61,7 +64,7 @@ export function IncidentListPage() {
   const { t, formatDateTime, localize } = useT();
   const navigate = useNavigate();
   const [filter, setFilter] = useUrlFilter(FILTER_KEYS);
-  const status = oneOf(INCIDENT_STATUSES, filter.status);
+  const status = oneOf(STATUS_FILTERS, filter.status);
   const severity = oneOf(INCIDENT_SEVERITIES, filter.severity);
   const age = oneOf(INCIDENT_AGES, filter.age);
   const drill = oneOf(DRILL_VIEWS, filter.drill);
@@ -81,7 +84,8 @@ export function IncidentListPage() {
   const list = useCursorList(JSON.stringify(codes), (cursor, signal) =>
     incidentApi.list(
       {
-        status,
+        status: status === 'active' ? undefined : status,
+        active: status === 'active' ? 'true' : undefined,
         severity,
         assignee: codes.assignee,
         merchantNo: codes.merchantNo,
@@ -109,14 +113,15 @@ export function IncidentListPage() {
       title: t('incidents.col.title'),
       key: 'title',
       render: (_: unknown, record) => (
-        <Link
-          to={incidentPath(record.id)}
-          onClick={(event) => event.stopPropagation()}
-          style={{ display: 'inline-block', minWidth: 200, maxWidth: 420, whiteSpace: 'normal' }}
-        >
-          {record.drill === true && <DrillTag />}
-          {localize(record.title)}
-        </Link>
+        <div style={{ minWidth: 220, maxWidth: 400, whiteSpace: 'normal' }}>
+          <Link to={incidentPath(record.id)} onClick={(event) => event.stopPropagation()}>
+            {record.drill === true && <DrillTag />}
+            {localize(record.title)}
+          </Link>
+          <Typography.Text type="secondary" style={{ display: 'block', fontSize: 12 }}>
+            {t('incidents.alertCount', { count: record.alertCount })}
+          </Typography.Text>
+        </div>
       ),
     },
     {
@@ -135,8 +140,14 @@ export function IncidentListPage() {
     },
     {
       title: t('incidents.col.status'),
-      dataIndex: 'status',
-      render: (value: IncidentSummary['status']) => <IncidentStatusTag status={value} />,
+      key: 'status',
+      // The status, and under it where the acknowledgement stands (overdue in red words).
+      render: (_: unknown, record) => (
+        <Flex vertical gap={4} align="flex-start">
+          <IncidentStatusTag status={record.status} />
+          <AckDue incident={record} compact />
+        </Flex>
+      ),
     },
     {
       title: t('incidents.col.assignee'),
@@ -148,12 +159,6 @@ export function IncidentListPage() {
           <Typography.Text type="secondary">{t('incidents.unassigned')}</Typography.Text>
         ),
     },
-    {
-      title: t('incidents.col.ack'),
-      key: 'ack',
-      render: (_: unknown, record) => <AckDue incident={record} />,
-    },
-    { title: t('incidents.col.alertCount'), dataIndex: 'alertCount', align: 'right' },
     {
       title: t('incidents.col.containment'),
       key: 'containment',
@@ -173,9 +178,9 @@ export function IncidentListPage() {
             label={t('incidents.status')}
             value={status}
             onChange={(value) => setFilter('status', value)}
-            options={INCIDENT_STATUSES.map((value) => ({
+            options={STATUS_FILTERS.map((value) => ({
               value,
-              label: t(`incidentStatus.${value}`),
+              label: value === 'active' ? t('incidents.active') : t(`incidentStatus.${value}`),
             }))}
           />
           <SelectFilter
@@ -203,7 +208,7 @@ export function IncidentListPage() {
           <SelectFilter
             id="incident-drill"
             label={t('incidents.drills')}
-            value={drill}
+            value={drill ?? 'exclude'}
             onChange={(value) => setFilter('drill', value)}
             options={DRILL_VIEWS.map((value) => ({
               value,
@@ -236,11 +241,6 @@ export function IncidentListPage() {
             </Checkbox>
           </Form.Item>
         </FilterBar>
-        {drill === undefined && (
-          <Typography.Paragraph type="secondary" style={{ marginTop: -4 }}>
-            {t('incidents.drillsHidden')}
-          </Typography.Paragraph>
-        )}
         <CursorTable<IncidentSummary>
           list={list}
           rowKey="id"

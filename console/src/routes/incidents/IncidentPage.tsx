@@ -20,6 +20,7 @@ import type { IncidentDetail } from '../../api/types';
 import { useT } from '../../i18n';
 import { AlertTable } from '../alerts/AlertTable';
 import { Identifier } from '../common/Identifier';
+import { formatFen } from '../common/money';
 import { ProblemAlert } from '../common/problem';
 import { SectionCard } from '../common/SectionCard';
 import { IncidentSeverityTag, IncidentStatusTag } from '../common/tags';
@@ -323,6 +324,20 @@ function ContainmentDetails({ incident }: { incident: IncidentDetail }) {
   ];
   if (settlementHeld && holdReason !== null && holdReason !== '') {
     items.push({ key: 'holdReason', label: t('incident.holdReason'), children: holdReason });
+  }
+  if (incident.heldMoney !== undefined && incident.heldMoney.amountFen > 0) {
+    items.push({
+      key: 'heldMoney',
+      label: t('incident.heldMoney'),
+      children: (
+        <Typography.Text strong type="danger">
+          {t('incident.heldMoneyValue', {
+            amount: formatFen(incident.heldMoney.amountFen),
+            lines: incident.heldMoney.lineCount,
+          })}
+        </Typography.Text>
+      ),
+    });
   }
   if (incident.heldMoneyPlan) {
     items.push({

@@ -22,14 +22,18 @@ export function DrillTag() {
  */
 export function AckDue({
   incident,
+  compact = false,
 }: {
   incident: Pick<
     IncidentSummary,
     'acknowledgedAt' | 'acknowledgedBy' | 'ackDueAt' | 'ackOverdue' | 'status'
   >;
+  /** In the queue: only what needs attention (overdue, or due), nothing once acknowledged. */
+  compact?: boolean;
 }) {
   const { t, formatDateTime } = useT();
   if (incident.acknowledgedAt) {
+    if (compact) return null;
     return (
       <Typography.Text type="secondary">
         <Identifier>
@@ -61,5 +65,5 @@ export function AckDue({
       </Tag>
     );
   }
-  return <Typography.Text type="secondary">{t('common.none')}</Typography.Text>;
+  return compact ? null : <Typography.Text type="secondary">{t('common.none')}</Typography.Text>;
 }

@@ -36,7 +36,8 @@ describe('the incident screens without the server', () => {
 
   it('hides drills unless they are asked for', () => {
     expect(drillQuery(undefined)).toBe('false');
-    expect(drillQuery('include')).toBeUndefined();
+    expect(drillQuery('exclude')).toBe('false');
+    expect(drillQuery('include')).toBe('all');
     expect(drillQuery('only')).toBe('true');
   });
 

@@ -36,13 +36,13 @@ export function openedBeforeFor(age: IncidentAge, nowMs: number): string {
 }
 
 /** The queue's drill filter: real incidents only (the default), drills too, or drills only. */
-export const DRILL_VIEWS = ['include', 'only'] as const;
+export const DRILL_VIEWS = ['exclude', 'include', 'only'] as const;
 export type DrillView = (typeof DRILL_VIEWS)[number];
 
 /** The API's `drill` parameter for a drill view; no view hides drills. */
-export function drillQuery(view: DrillView | undefined): 'true' | 'false' | undefined {
+export function drillQuery(view: DrillView | undefined): 'true' | 'false' | 'all' {
   if (view === 'only') return 'true';
-  if (view === 'include') return undefined;
+  if (view === 'include') return 'all';
   return 'false';
 }
 
@@ -86,7 +86,10 @@ export interface TransitionNeeds {
  * incident shows (a server that lists bare statuses).
  */
 export function transitionNeeds(
-  incident: Pick<IncidentDetail, 'rootCause' | 'postMortem' | 'containment' | 'status'>,
+  incident: Pick<
+    IncidentDetail,
+    'rootCause' | 'postMortem' | 'containment' | 'status' | 'heldMoney'
+  >,
   move: AllowedTransition,
 ): TransitionNeeds {
   const to = move.to;
@@ -103,7 +106,11 @@ export function transitionNeeds(
   return {
     note: isBackward(incident.status, to),
     rootCauseMissing: to === 'resolved' && (incident.rootCause ?? null) === null,
-    heldMoneyPlan: to === 'resolved' && incident.containment.settlementHeld,
+    heldMoneyPlan:
+      to === 'resolved' &&
+      (incident.heldMoney === undefined
+        ? incident.containment.settlementHeld
+        : incident.heldMoney.holdActive || incident.heldMoney.amountFen > 0),
     postMortemMissing: to === 'closed' && (incident.postMortem ?? null) === null,
     otherIncidentOpen: false,
   };
