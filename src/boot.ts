@@ -138,6 +138,7 @@ export async function boot(options: BootOptions): Promise<Running> {
       version: packageVersion(),
       policy: options.policy ?? DEFAULT_POLICY,
       settlementPolicy: options.settlementPolicy ?? DEFAULT_SETTLEMENT_POLICY,
+      evidenceDir: evidenceDirOf(options),
     });
     let demoLoaded = false;
     if (!options.databaseUrl && options.dataDir) {

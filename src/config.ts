@@ -51,6 +51,12 @@ export interface Config {
   settlementPolicy: SettlementPolicy;
   /** Make the scheduled settlement runs in this process. */
   settlementSchedule: boolean;
+  /**
+   * Folder of the content-addressed evidence files: SETTLEGUARD_EVIDENCE_DIR, by default
+   * `<dataDir>/evidence`. With several instances on one PostgreSQL server it must be storage
+   * they all share.
+   */
+  evidenceDir: string;
 }
 
 export class ConfigError extends Error {
@@ -122,6 +128,7 @@ export function loadConfig(options: {
       ? loadSettlementPolicy(path.resolve(cwd, env.SETTLEGUARD_SETTLEMENT_FILE))
       : DEFAULT_SETTLEMENT_POLICY,
     settlementSchedule: flag(env, 'SETTLEGUARD_SETTLEMENT_SCHEDULE', true),
+    evidenceDir: path.resolve(cwd, env.SETTLEGUARD_EVIDENCE_DIR || path.join(dataDir, 'evidence')),
   };
 }
 

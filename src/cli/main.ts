@@ -9,10 +9,13 @@
  *   settle --date YYYY-MM-DD [--cycle T1|D1|D0]
  *   settle-results FILE [--format csv|ndjson]
  *   ledger verify
+ *   evidence verify [INCIDENT]
+ *   evidence export INCIDENT [--out DIR]
  * It opens the same database as the server. The embedded database can be open in one process
  * at a time: stop the server first, or use the HTTP API while it runs.
  */
 import fs from 'node:fs';
+import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { openStore } from '../boot.js';
 import { loadConfig, type Config } from '../config.js';
@@ -33,6 +36,10 @@ import { recordResults, RESULTS_BATCH_MAX } from '../app/settlement/record-resul
 import { verifyLedger } from '../app/ledger/verify.js';
 import { CYCLES, type Cycle } from '../core/settlement/calendar.js';
 import { parseResultsFile } from '../core/settlement/results-file.js';
+import { EvidenceStore } from '../app/evidence/store.js';
+import { verifyEvidence } from '../app/evidence/verify.js';
+import { exportEvidenceBundle } from '../app/evidence/export.js';
+import { findIncidentForEvidence } from '../app/evidence/queries.js';
 
 const USAGE = `Usage: settleguard <command>
   user add NAME --role ROLE [--merchant NO]... [--password-stdin]
@@ -55,6 +62,12 @@ const USAGE = `Usage: settleguard <command>
       the same file twice changes nothing. Exit code 1 when a line was refused.
   ledger verify
       Checks the ledger balances and matches the transactions; exit code 1 names what does not.
+  evidence verify [INCIDENT]
+      Checks every evidence file against its SHA-256, every evidence row against its audit
+      entry, and the audit chain (of one incident, or all); exit code 1 names each problem.
+  evidence export INCIDENT [--out DIR]
+      Writes the incident's evidence bundle (files named by hash, manifest.json, SHA256SUMS
+      for \`sha256sum -c\`) into DIR, a new or empty folder (default ./evidence-INCIDENT).
 `;
 
 async function withContext<T>(
@@ -325,6 +338,51 @@ async function ledgerVerify(): Promise<number> {
   return 1;
 }
 
+async function evidenceVerify(args: string[]): Promise<number> {
+  const { positionals } = parseArgs({ args, allowPositionals: true, options: {} });
+  const incident = positionals[0] ?? null;
+  const verdict = await withContext(async (ctx, config) => {
+    const incidentId = incident ? (await findIncidentForEvidence(ctx.db, incident)).id : null;
+    return verifyEvidence(ctx.db, new EvidenceStore(config.evidenceDir), { incidentId });
+  });
+  const scope = incident ? `incident ${incident}` : 'all incidents';
+  if (verdict.ok) {
+    process.stdout.write(
+      `Evidence intact (${scope}): ${verdict.items} item(s) match their files and audit entries; ` +
+        `audit chain of ${verdict.auditChain.entries} entries verified.\n`,
+    );
+    return 0;
+  }
+  process.stdout.write(`Evidence NOT intact (${scope}): ${verdict.problems.length} problem(s)\n`);
+  for (const p of verdict.problems) process.stdout.write(`  ${p.code}: ${p.message}\n`);
+  return 1;
+}
+
+async function evidenceExport(args: string[]): Promise<number> {
+  const { values, positionals } = parseArgs({
+    args,
+    allowPositionals: true,
+    options: { out: { type: 'string' } },
+  });
+  const incident = positionals[0];
+  if (!incident) {
+    process.stderr.write(USAGE);
+    return 2;
+  }
+  const dir = path.resolve(values.out ?? `evidence-${incident}`);
+  const summary = await withContext((ctx, config) =>
+    exportEvidenceBundle(ctx, new EvidenceStore(config.evidenceDir), { incidentId: incident, dir }),
+  );
+  process.stdout.write(
+    `Wrote ${summary.dir}: ${summary.items} item(s) in ${summary.files} file(s), manifest.json and SHA256SUMS.\n` +
+      `Check it with: (cd ${JSON.stringify(summary.dir)} && sha256sum -c SHA256SUMS)\n`,
+  );
+  for (const p of summary.problems) {
+    process.stdout.write(`  ${p.code}: evidence ${p.evidenceId} (${p.sha256}) left out\n`);
+  }
+  return summary.problems.length > 0 ? 1 : 0;
+}
+
 async function run(argv: string[]): Promise<number> {
   const [command, sub, ...rest] = argv;
   if (command === 'user' && sub === 'add') return userAdd(rest);
@@ -334,6 +392,8 @@ async function run(argv: string[]): Promise<number> {
   if (command === 'settle') return settle(argv.slice(1));
   if (command === 'settle-results' && sub) return settleResults([sub, ...rest]);
   if (command === 'ledger' && sub === 'verify') return ledgerVerify();
+  if (command === 'evidence' && sub === 'verify') return evidenceVerify(rest);
+  if (command === 'evidence' && sub === 'export') return evidenceExport(rest);
   if (command === 'simulate') {
     return simulateCommand(argv.slice(1), { stdout: process.stdout, stderr: process.stderr });
   }

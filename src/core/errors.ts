@@ -103,6 +103,8 @@ export const ERROR_CODES = {
   evidence_limit_reached: 'evidence_limit_reached',
   /** This server has no evidence folder configured (SETTLEGUARD_EVIDENCE_DIR or the data folder). */
   evidence_store_unavailable: 'evidence_store_unavailable',
+  /** An evidence item's file is missing or no longer hashes to its SHA-256: it is not served. */
+  evidence_file_unavailable: 'evidence_file_unavailable',
 
   // Incidents (core/incidents/lifecycle.ts).
   /** The incident cannot make that move from its current status (not in the transition table). */

@@ -26,6 +26,7 @@ import { transactionRoutes } from './routes/transactions.js';
 import { incidentRoutes } from './routes/incidents.js';
 import { settlementRoutes } from './routes/settlement.js';
 import { ledgerRoutes } from './routes/ledger.js';
+import { evidenceRoutes } from './routes/evidence.js';
 import { DEFAULT_SETTLEMENT_POLICY, type SettlementPolicy } from '../core/settlement/policy.js';
 
 export interface AppOptions {
@@ -41,6 +42,8 @@ export interface AppOptions {
   settlementPolicy?: SettlementPolicy;
   /** Where log lines go (tests capture them); standard output by default. */
   logStream?: NodeJS.WritableStream;
+  /** Folder of the content-addressed evidence files; null or absent: none (uploads answer 503). */
+  evidenceDir?: string | null;
 }
 
 /** Default request body limit; routes that take batches raise their own. */
@@ -110,6 +113,7 @@ export async function buildApp(ctx: AppContext, options: AppOptions): Promise<Fa
     settlementRoutes(ctx, { policy: options.settlementPolicy ?? DEFAULT_SETTLEMENT_POLICY }),
   );
   await app.register(ledgerRoutes(ctx));
+  await app.register(evidenceRoutes(ctx, { evidenceDir: options.evidenceDir ?? null }));
 
   const indexHtml =
     options.consoleDir && fs.existsSync(path.join(options.consoleDir, 'index.html'))

@@ -49,6 +49,7 @@ const STATUS: Record<ErrorCode, number> = {
   unsupported_media_type: 415,
   evidence_limit_reached: 409,
   evidence_store_unavailable: 503,
+  evidence_file_unavailable: 409,
   invalid_transition: 409,
   root_cause_required: 409,
   post_mortem_required: 409,

@@ -5,6 +5,7 @@
  */
 import type { AppContext } from '../app/context.js';
 import type { JobRunner } from './runner.js';
+import { registerEvidenceJobs } from '../app/evidence/jobs.js';
 
 export interface JobDependencies {
   /** Where evidence files live (content-addressed); null: in memory tests without files. */
@@ -12,7 +13,9 @@ export interface JobDependencies {
 }
 
 /** The features' registrations; each adds its kinds to the runner. */
-const FEATURES: ((runner: JobRunner, ctx: AppContext, deps: JobDependencies) => void)[] = [];
+const FEATURES: ((runner: JobRunner, ctx: AppContext, deps: JobDependencies) => void)[] = [
+  registerEvidenceJobs,
+];
 
 export function registerJobHandlers(
   runner: JobRunner,
