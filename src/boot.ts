@@ -22,10 +22,15 @@ import { startIso8583Listener, type Iso8583Listener } from './ingest/iso8583-lis
 import { startJetStreamConsumer } from './ingest/jetstream.js';
 import { seedDemoTransactions } from './sim/demo-incidents.js';
 import { seedDemoSettlement } from './sim/demo-settlement.js';
+import { seedDemoPlaybook } from './sim/demo-playbook.js';
 import { DEFAULT_SETTLEMENT_POLICY, type SettlementPolicy } from './core/settlement/policy.js';
 import { startSettlementScheduler } from './app/settlement/scheduler.js';
 import { JobRunner } from './jobs/runner.js';
 import { registerJobHandlers } from './jobs/handlers.js';
+import {
+  DEFAULT_NOTIFICATION_SETTINGS,
+  type NotificationSettings,
+} from './app/notifications/settings.js';
 
 export interface BootOptions {
   port: number;
@@ -57,6 +62,11 @@ export interface BootOptions {
   jobs?: boolean;
   /** Where evidence files are kept; default `<dataDir>/evidence`, or none in memory. */
   evidenceDir?: string | null;
+  /** SMTP server of notification e-mails; none: e-mail is off. */
+  smtpUrl?: string | null;
+  mailFrom?: string | null;
+  /** The console's public address, for links in e-mails. */
+  publicUrl?: string | null;
 }
 
 export interface Running {
@@ -163,6 +173,8 @@ export async function boot(options: BootOptions): Promise<Running> {
         options.settlementPolicy ?? DEFAULT_SETTLEMENT_POLICY,
       );
       app.log.info(settled, 'Settled the demo days');
+      // Incidents at different points of the playbook, and a drill, as a team leaves them.
+      app.log.info(await seedDemoPlaybook(ctx), 'Worked the demo incidents');
     }
     await app.listen({ port: options.port, host: options.host });
     const iso8583 =
@@ -188,8 +200,15 @@ export async function boot(options: BootOptions): Promise<Running> {
           log: app.log,
         })
       : null;
+    const notifications = notificationSettingsOf(options);
+    if (notifications.mail) {
+      app.log.info(`E-mail notifications go through ${redactUrl(notifications.mail.smtpUrl)}`);
+    } else {
+      app.log.info('E-mail notifications are off: SETTLEGUARD_SMTP_URL is not set');
+    }
     const jobs = registerJobHandlers(new JobRunner(ctx, { log: app.log }), ctx, {
       evidenceDir: evidenceDirOf(options),
+      notifications,
     });
     if (options.jobs ?? true) await jobs.start();
     const address = app.server.address();
@@ -214,6 +233,32 @@ export async function boot(options: BootOptions): Promise<Running> {
   } catch (error) {
     await db.close();
     throw error;
+  }
+}
+
+export function notificationSettingsOf(options: {
+  smtpUrl?: string | null;
+  mailFrom?: string | null;
+  publicUrl?: string | null;
+}): NotificationSettings {
+  return {
+    ...DEFAULT_NOTIFICATION_SETTINGS,
+    mail:
+      options.smtpUrl && options.mailFrom
+        ? { smtpUrl: options.smtpUrl, from: options.mailFrom }
+        : null,
+    publicUrl: options.publicUrl ?? null,
+  };
+}
+
+/** A URL without its password, for the log. */
+function redactUrl(raw: string): string {
+  try {
+    const url = new URL(raw);
+    if (url.password) url.password = '***';
+    return url.toString();
+  } catch {
+    return '(unparsable URL)';
   }
 }
 

@@ -12,6 +12,8 @@ import { runSimulation, type SimulationReport } from '../src/sim/run-simulation.
 import { buildWorld, type World } from '../src/sim/world.js';
 import { seedDemoTransactions } from '../src/sim/demo-incidents.js';
 import { seedDemoSettlement } from '../src/sim/demo-settlement.js';
+import { seedDemoPlaybook } from '../src/sim/demo-playbook.js';
+import { ensureInitialAdmin } from '../src/app/users/initial-admin.js';
 import { DEFAULT_SETTLEMENT_POLICY } from '../src/core/settlement/policy.js';
 import { verifyLedger } from '../src/app/ledger/verify.js';
 import { buildDemoPortfolio } from '../src/app/demo-portfolio.js';
@@ -295,6 +297,34 @@ describe('demo traffic', () => {
       // The first day's lines were answered: nothing of it is ready any more.
       expect(again).toMatchObject({ paid: 0, returned: 0 });
       expect(again.runs[0]?.ready).toBe(0);
+
+      // The playbook worked as a team leaves it: one taken in hand, one under investigation
+      // with its cause, the rest waiting, and a drill; once.
+      await ensureInitialAdmin(ctx);
+      const playbook = await seedDemoPlaybook(ctx);
+      expect(playbook).toMatchObject({ skipped: false, acknowledged: 1, investigating: 1 });
+      const states = await tdb.db.query<{
+        status: string;
+        assignee: string | null;
+        drill: boolean;
+        root_cause: { category: string; operator?: string } | null;
+      }>('SELECT status, assignee, drill, root_cause FROM incidents ORDER BY opened_at, id');
+      expect(states.rows.filter((r) => r.drill)).toMatchObject([{ status: 'acknowledged' }]);
+      const real = states.rows.filter((r) => !r.drill);
+      expect(real.slice(0, 2)).toMatchObject([
+        { status: 'acknowledged', assignee: 'risk.li', root_cause: null },
+        {
+          status: 'investigating',
+          assignee: 'ops.wang',
+          root_cause: { category: 'operator_error', operator: 'ops.wang' },
+        },
+      ]);
+      expect(real.slice(2).every((r) => r.status === 'open')).toBe(true);
+      expect(playbook.leftOpen).toBe(real.length - 2);
+      expect(await seedDemoPlaybook(ctx)).toMatchObject({ skipped: true });
+      // The drill and the moves left the ledger balanced and true to the lines.
+      const verdictAfter = await verifyLedger(tdb.db, ctx.now());
+      expect(verdictAfter.problems).toEqual([]);
     } finally {
       await tdb.close();
     }
