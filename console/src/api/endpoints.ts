@@ -229,10 +229,7 @@ export type CaseFileFormat = 'pdf' | 'json';
 
 export const evidenceApi = {
   list: (incidentId: string, signal?: AbortSignal) =>
-    request<Page<EvidenceItem>>(incidentRoute(incidentId, 'evidence'), {
-      query: { limit: 500 },
-      signal,
-    }),
+    request<Page<EvidenceItem>>(incidentRoute(incidentId, 'evidence'), { signal }),
   add: (incidentId: string, file: File, note: string) => {
     const form = new FormData();
     // The note first: a streaming parser reads fields in order and the file is the big part.
@@ -254,7 +251,12 @@ export const evidenceApi = {
     ),
   recordSent: (
     incidentId: string,
-    input: { sentTo: string; channel: string; reference: string; sentAt?: string | undefined },
+    input: {
+      sentTo: string;
+      channel: string;
+      reference?: string | undefined;
+      sentAt?: string | undefined;
+    },
   ) =>
     request<CaseFileSubmission>(incidentRoute(incidentId, 'case-file/sent'), {
       method: 'POST',
@@ -283,8 +285,8 @@ const webhookRoute = (id: string, rest = '') =>
 
 export const webhookApi = {
   list: (signal?: AbortSignal) => request<Page<Webhook>>('/webhooks', { signal }),
-  create: (input: { url: string; events: string[] }) =>
-    request<CreatedWebhook>('/webhooks', { method: 'POST', body: input }),
+  create: (input: { url: string; events: string[]; description?: string | undefined }) =>
+    request<CreatedWebhook>('/webhooks', { method: 'POST', body: withoutEmpty({ ...input }) }),
   disable: (id: string) => request<undefined>(webhookRoute(id), { method: 'DELETE' }),
   deliveries: (id: string, cursor: string | undefined, signal?: AbortSignal) =>
     request<Page<WebhookDelivery>>(webhookRoute(id, 'deliveries'), {
@@ -292,11 +294,14 @@ export const webhookApi = {
       signal,
     }),
   redeliver: (id: string, deliveryId: string) =>
-    request<unknown>(webhookRoute(id, `deliveries/${encodeURIComponent(deliveryId)}/redeliver`), {
+    request<{ deliveryId: string; status: string; queued: boolean }>(
+      webhookRoute(id, `deliveries/${encodeURIComponent(deliveryId)}/redeliver`),
+      { method: 'POST' },
+    ),
+  test: (id: string) =>
+    request<{ deliveryId: string; messageId: string }>(webhookRoute(id, 'test'), {
       method: 'POST',
-      body: {},
     }),
-  test: (id: string) => request<unknown>(webhookRoute(id, 'test'), { method: 'POST', body: {} }),
 };
 
 export const escalationApi = {
@@ -309,19 +314,25 @@ export const escalationApi = {
     }),
 };
 
+/** What marking notifications read answers: how many changed, how many are left unread. */
+export interface NotificationsRead {
+  updated: number;
+  unreadCount: number;
+}
+
 /** Most notifications the bell lists. */
 export const NOTIFICATIONS_SHOWN_MAX = 20;
 
 export const notificationApi = {
   list: (unreadOnly: boolean, signal?: AbortSignal) =>
-    request<Page<ConsoleNotification> & { unreadCount?: number }>('/notifications', {
+    request<Page<ConsoleNotification> & { unreadCount: number }>('/notifications', {
       query: { unread: unreadOnly ? 'true' : undefined, limit: NOTIFICATIONS_SHOWN_MAX },
       signal,
     }),
   markRead: (ids: string[]) =>
-    request<unknown>('/notifications/read', { method: 'POST', body: { ids } }),
+    request<NotificationsRead>('/notifications/read', { method: 'POST', body: { ids } }),
   markAllRead: () =>
-    request<unknown>('/notifications/read', { method: 'POST', body: { all: true } }),
+    request<NotificationsRead>('/notifications/read', { method: 'POST', body: { all: true } }),
   /** The live stream's URL, for EventSource (the session cookie goes with it). */
   streamUrl: '/api/v1/notifications/stream',
 };

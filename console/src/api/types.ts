@@ -624,34 +624,43 @@ export interface EvidenceItem {
   kind: string;
   sha256: string;
   createdAt: string;
-  createdBy?: string | null;
+  createdBy: string;
   /** The name kept for the file (made safe by the server). */
-  fileName?: string | null;
+  fileName: string;
   /** Recognised by the server from the content, not from what the sender declared. */
-  mediaType?: string | null;
-  sizeBytes?: number | null;
-  note?: string | null;
+  mediaType: string;
+  sizeBytes: number;
+  note: string | null;
 }
 
 /** GET /incidents/{id}/evidence/verify: every item's content and row checked against its hash. */
 export interface EvidenceVerification {
   ok: boolean;
-  checkedAt?: string;
-  items: { id: string; ok: boolean; problem?: string | null; sha256?: string }[];
+  incidentId?: string | null;
+  /** How many items were checked. */
+  items: number;
+  auditChain: { ok: boolean; entries: number; firstBrokenSeq?: number; problem?: string };
+  problems: { code: string; evidenceId: string | null; sha256: string | null; message: string }[];
 }
 
-export const CASE_FILE_CHANNELS = ['email', 'fax', 'post', 'portal', 'phone', 'other'] as const;
+export const CASE_FILE_CHANNELS = [
+  'email',
+  'fax',
+  'post',
+  'courier',
+  'portal',
+  'in_person',
+  'other',
+] as const;
 
 export interface CaseFileSubmission {
   id: string;
   sentTo: string;
   channel: string;
-  reference: string;
+  reference: string | null;
   sentAt: string;
-  recordedBy?: string;
-  recordedAt?: string;
-  /** The case file's hash as it was when sent. */
-  sha256?: string | null;
+  recordedBy: string;
+  recordedAt: string;
 }
 
 /** The event types a webhook may subscribe to (API.md, Notifications). */
@@ -671,33 +680,54 @@ export interface Webhook {
   id: string;
   url: string;
   events: string[];
-  /** False once disabled (deleted): it gets nothing more, its log stays. */
-  enabled?: boolean;
-  active?: boolean;
+  description: string | null;
+  /** False once disabled: it gets nothing more, its log stays. */
+  active: boolean;
   createdAt: string;
-  createdBy?: string;
-  disabledAt?: string | null;
+  createdBy: string;
+  disabledAt: string | null;
+  disabledBy: string | null;
+  deliveries: { pending: number; delivered: number; failed: number };
 }
 
 /** POST /webhooks answers the secret once; it is never shown again. */
-export interface CreatedWebhook extends Webhook {
+export interface CreatedWebhook {
+  id: string;
   secret: string;
+  url: string;
+  events: string[];
+  description: string | null;
+  createdAt: string;
+}
+
+export interface WebhookDeliveryAttempt {
+  at: string;
+  trigger: 'scheduled' | 'manual';
+  succeeded: boolean;
+  httpStatus: number | null;
+  durationMs: number;
+  error: string | null;
 }
 
 export interface WebhookDelivery {
   id: string;
-  eventId?: string;
-  eventType?: string;
-  type?: string;
-  /** pending | delivered | failed | dead, or newer. */
+  /** The webhook-id header: the event's id, the same on every attempt. */
+  messageId: string;
+  eventId: string | null;
+  eventType: string;
+  incidentId: string | null;
+  /** Why it was sent: the endpoint subscribes, an escalation names it, or a test. */
+  reason: string;
+  /** pending | delivered | failed, or newer. */
   status: string;
-  attempts: number;
-  lastStatusCode?: number | null;
-  responseStatus?: number | null;
-  lastError?: string | null;
-  nextAttemptAt?: string | null;
-  deliveredAt?: string | null;
+  attemptCount: number;
+  nextAttemptAt: string | null;
   createdAt: string;
+  deliveredAt: string | null;
+  failedAt: string | null;
+  lastStatusCode: number | null;
+  lastError: string | null;
+  attempts: WebhookDeliveryAttempt[];
 }
 
 export interface EscalationLevel {
@@ -711,6 +741,8 @@ export interface EscalationPolicy {
   levels: EscalationLevel[];
   /** How many more times the levels are worked through when nobody acknowledges. */
   repeat: number;
+  /** Nobody set it: the built-in default applies. */
+  isDefault?: boolean;
   updatedAt?: string | null;
   updatedBy?: string | null;
 }
@@ -718,13 +750,19 @@ export interface EscalationPolicy {
 /** One entry of the bell. */
 export interface ConsoleNotification {
   id: string;
+  /** `event`: something happened; `page`: you are asked to acknowledge (escalation). */
+  kind?: string;
+  /** The event type (EVENT_TYPES, `webhook.test`…). */
   type: string;
+  eventId?: string | null;
   incidentId?: string | null;
   merchantNo?: string | null;
-  title?: LocalizedText | null;
-  text?: LocalizedText | null;
   severity?: IncidentSeverity | null;
   drill?: boolean;
+  title?: LocalizedText | null;
+  text?: LocalizedText | null;
+  /** The console path of the page it is about. */
+  link?: string | null;
   createdAt: string;
   readAt?: string | null;
 }

@@ -799,8 +799,8 @@ export const en: Messages = {
   'evidence.verify': 'Verify evidence',
   'evidence.verifyHint':
     "Recomputes every item's SHA-256 to check that neither the files nor their records changed.",
-  'evidence.verified': 'All {count} items verified: nothing changed ({at})',
-  'evidence.verifyFailed': '{count} item(s) failed verification ({at})',
+  'evidence.verified': 'All {count} item(s) verified: nothing changed.',
+  'evidence.verifyFailed': '{count} problem(s) found: evidence may have been altered.',
   'evidence.verifyFailedHint':
     'A file or its record no longer matches the hash taken when it was added: it may have been altered. Report it now and keep everything as it is.',
   'evidence.itemOk': 'Intact',
@@ -818,7 +818,10 @@ export const en: Messages = {
   'evidenceProblem.file_missing': 'File missing',
   'evidenceProblem.file_altered': 'File altered',
   'evidenceProblem.row_altered': 'Record altered',
-  'evidenceProblem.audit_mismatch': 'Does not match the audit trail',
+  'evidenceProblem.audit_entry_missing': 'Audit entry missing or different',
+  'evidenceProblem.row_missing': 'Record deleted',
+  'evidenceProblem.audit_chain_broken': 'Audit chain does not verify',
+  'evidence.verifiedChain': 'The audit chain verifies ({entries} entries).',
 
   // The case file.
   'caseFile.hint':
@@ -841,7 +844,8 @@ export const en: Messages = {
   'caseFile.channel.fax': 'Fax',
   'caseFile.channel.post': 'Post',
   'caseFile.channel.portal': 'Their portal',
-  'caseFile.channel.phone': 'Phone',
+  'caseFile.channel.courier': 'Courier',
+  'caseFile.channel.in_person': 'By hand',
   'caseFile.channel.other': 'Other',
   'caseFile.reference': 'Their reference',
   'caseFile.referenceHint': 'The number or ticket the other side gave on receipt',
@@ -995,7 +999,8 @@ export const en: Messages = {
   'escalation.addLevel': 'Add a level',
   'escalation.levelsRequired': 'Set at least one level',
   'escalation.notify': 'Notify',
-  'escalation.notifyHint': 'Usernames, e-mail addresses or webhook ids; press Enter after each',
+  'escalation.notifyHint':
+    'Usernames, e-mail addresses, webhook ids, or role:<role> (role:risk: every risk officer); press Enter after each',
   'escalation.notifyPlaceholder': 'e.g. risk-duty, risk@example.com',
   'escalation.notifyRequired': 'At least one person or address',
   'escalation.ackTimeout': 'Time to acknowledge',
@@ -1039,4 +1044,19 @@ export const en: Messages = {
   'incidents.drills.exclude': 'Not included',
   'incidents.alertCount': '{count} alert(s)',
   'actor.evidence': 'Evidence',
+  'webhooks.col.deliveries': 'Deliveries',
+  'webhooks.count.delivered': '{count} delivered',
+  'webhooks.count.pending': '{count} pending',
+  'webhooks.count.failed': '{count} failed',
+  'webhooks.description': 'Description (optional)',
+  'webhooks.descriptionPlaceholder': 'e.g. the switch',
+  'deliveryReason.subscription': 'Subscription',
+  'deliveryReason.escalation': 'Escalation',
+  'deliveryReason.test': 'Test',
+  'deliveries.attemptOk': 'OK',
+  'deliveries.attemptFailed': 'Failed',
+  'deliveries.manual': 'Manual',
+  'deliveries.duration': '{ms} ms',
+  'escalation.default': 'Default',
+  'escalation.defaultHint': 'Nobody has set it: the built-in default applies until you save.',
 };

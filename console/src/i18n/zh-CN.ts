@@ -775,8 +775,8 @@ export const zhCN = {
   'evidence.tooLarge': '文件过大：最大 {max}',
   'evidence.verify': '校验证据',
   'evidence.verifyHint': '重新计算每份证据的 SHA-256，检查文件和记录是否被改动。',
-  'evidence.verified': '全部 {count} 份证据校验通过，未被改动（{at}）',
-  'evidence.verifyFailed': '{count} 份证据校验未通过（{at}）',
+  'evidence.verified': '全部 {count} 份证据校验通过，未被改动。',
+  'evidence.verifyFailed': '发现 {count} 个问题：证据可能已被改动。',
   'evidence.verifyFailedHint':
     '文件或记录与添加时的哈希不一致，可能已被改动。请立即报告并保留现场。',
   'evidence.itemOk': '一致',
@@ -794,7 +794,10 @@ export const zhCN = {
   'evidenceProblem.file_missing': '文件缺失',
   'evidenceProblem.file_altered': '文件已被改动',
   'evidenceProblem.row_altered': '记录已被改动',
-  'evidenceProblem.audit_mismatch': '与审计记录不符',
+  'evidenceProblem.audit_entry_missing': '审计记录缺失或不符',
+  'evidenceProblem.row_missing': '记录已被删除',
+  'evidenceProblem.audit_chain_broken': '审计链校验未通过',
+  'evidence.verifiedChain': '审计链 {entries} 条记录校验通过。',
 
   // The case file.
   'caseFile.hint':
@@ -815,7 +818,8 @@ export const zhCN = {
   'caseFile.channel.fax': '传真',
   'caseFile.channel.post': '邮寄',
   'caseFile.channel.portal': '对方系统/平台',
-  'caseFile.channel.phone': '电话',
+  'caseFile.channel.courier': '快递',
+  'caseFile.channel.in_person': '当面递交',
   'caseFile.channel.other': '其他',
   'caseFile.reference': '对方受理编号',
   'caseFile.referenceHint': '对方确认收到时给出的编号或工单号',
@@ -964,7 +968,8 @@ export const zhCN = {
   'escalation.addLevel': '添加一级',
   'escalation.levelsRequired': '至少设置一级',
   'escalation.notify': '通知对象',
-  'escalation.notifyHint': '用户名、电子邮箱或 Webhook 编号，输入后按回车',
+  'escalation.notifyHint':
+    '用户名、电子邮箱、Webhook 编号，或 role:角色（如 role:risk 通知全部风控人员），输入后按回车',
   'escalation.notifyPlaceholder': '例如 risk-duty、risk@example.com',
   'escalation.notifyRequired': '至少一个通知对象',
   'escalation.ackTimeout': '确认时限',
@@ -1007,6 +1012,21 @@ export const zhCN = {
   'incidents.drills.exclude': '不含演练',
   'incidents.alertCount': '{count} 条告警',
   'actor.evidence': '证据服务',
+  'webhooks.col.deliveries': '推送统计',
+  'webhooks.count.delivered': '已送达 {count}',
+  'webhooks.count.pending': '待推送 {count}',
+  'webhooks.count.failed': '失败 {count}',
+  'webhooks.description': '备注（可选）',
+  'webhooks.descriptionPlaceholder': '例如：收单前置系统',
+  'deliveryReason.subscription': '订阅推送',
+  'deliveryReason.escalation': '升级通知',
+  'deliveryReason.test': '测试',
+  'deliveries.attemptOk': '成功',
+  'deliveries.attemptFailed': '失败',
+  'deliveries.manual': '手动',
+  'deliveries.duration': '耗时 {ms} 毫秒',
+  'escalation.default': '默认策略',
+  'escalation.defaultHint': '尚未设置，当前使用系统默认策略；保存后即按您的设置执行。',
 } as const;
 
 export type MessageKey = keyof typeof zhCN;

@@ -14,7 +14,7 @@ import { ProblemAlert } from '../common/problem';
 import { useLoader } from '../common/use-loader';
 import { useCurrentUser } from '../session/session';
 import { ActionDialog } from './ActionDialog';
-import { canAddEvidence } from './permissions';
+import { canRecordCaseFileSent } from './permissions';
 import { knownKey } from './texts';
 
 const SENT_TO_LENGTH_MAX = 200;
@@ -63,12 +63,15 @@ export function CaseFileSection({ incidentId, drill }: { incidentId: string; dri
     {
       title: t('caseFile.col.reference'),
       dataIndex: 'reference',
-      render: (value: string) => <Typography.Text copyable>{value}</Typography.Text>,
+      render: (value: string | null) =>
+        value === null ? t('common.none') : <Typography.Text copyable>{value}</Typography.Text>,
     },
     {
       title: t('caseFile.col.recordedBy'),
-      dataIndex: 'recordedBy',
-      render: (value: string | undefined) => value ?? t('common.none'),
+      key: 'recorded',
+      render: (_: unknown, row) => (
+        <Identifier>{`${row.recordedBy} · ${formatDateTime(row.recordedAt)}`}</Identifier>
+      ),
     },
   ];
 
@@ -94,7 +97,7 @@ export function CaseFileSection({ incidentId, drill }: { incidentId: string; dri
         >
           {t('caseFile.downloadJson')}
         </Button>
-        {canAddEvidence(user.role) && (
+        {canRecordCaseFileSent(user.role) && (
           <Button icon={<SendOutlined />} onClick={() => setRecording(true)}>
             {t('caseFile.recordSent')}
           </Button>
@@ -135,7 +138,7 @@ export function CaseFileSection({ incidentId, drill }: { incidentId: string; dri
 interface SentValues {
   sentTo: string;
   channel: string;
-  reference: string;
+  reference?: string;
   sentAt?: Dayjs | null;
 }
 
@@ -160,7 +163,7 @@ function RecordSentDialog(props: {
         await evidenceApi.recordSent(props.incidentId, {
           sentTo: values.sentTo.trim(),
           channel: values.channel,
-          reference: values.reference.trim(),
+          reference: values.reference?.trim(),
           sentAt: values.sentAt ? values.sentAt.toDate().toISOString() : undefined,
         });
         props.onDone();
@@ -187,12 +190,16 @@ function RecordSentDialog(props: {
         name="reference"
         label={t('caseFile.reference')}
         extra={t('caseFile.referenceHint')}
-        rules={[{ required: true, whitespace: true, message: t('caseFile.referenceRequired') }]}
       >
         <Input maxLength={REFERENCE_LENGTH_MAX} />
       </Form.Item>
       <Form.Item name="sentAt" label={t('caseFile.sentAt')} extra={t('caseFile.sentAtHint')}>
-        <DatePicker showTime={{ format: 'HH:mm' }} format="YYYY-MM-DD HH:mm" />
+        <DatePicker
+          showTime={{ format: 'HH:mm' }}
+          format="YYYY-MM-DD HH:mm"
+          // The case file is recorded after it went out: no time in the future.
+          disabledDate={(date) => date.isAfter(new Date(), 'day')}
+        />
       </Form.Item>
     </ActionDialog>
   );

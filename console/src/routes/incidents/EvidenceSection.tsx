@@ -16,7 +16,7 @@ import { Identifier } from '../common/Identifier';
 import { ProblemAlert } from '../common/problem';
 import { useLoader } from '../common/use-loader';
 import { useCurrentUser } from '../session/session';
-import { canAddEvidence } from './permissions';
+import { canAddEvidence, canVerifyEvidence } from './permissions';
 import { knownKey } from './texts';
 
 const NOTE_LENGTH_MAX = 2000;
@@ -76,12 +76,14 @@ export function EvidenceSection({
           }}
         />
       )}
-      <Flex gap={12} align="center" wrap>
-        <Button icon={<SafetyOutlined />} loading={verifying} onClick={() => void verify()}>
-          {t('evidence.verify')}
-        </Button>
-        <Typography.Text type="secondary">{t('evidence.verifyHint')}</Typography.Text>
-      </Flex>
+      {canVerifyEvidence(user.role) && (
+        <Flex gap={12} align="center" wrap>
+          <Button icon={<SafetyOutlined />} loading={verifying} onClick={() => void verify()}>
+            {t('evidence.verify')}
+          </Button>
+          <Typography.Text type="secondary">{t('evidence.verifyHint')}</Typography.Text>
+        </Flex>
+      )}
       {verifyError !== null && <ProblemAlert error={verifyError} />}
       {verification !== null && <VerificationResult result={verification} />}
       {evidence.status === 'failed' && (
@@ -100,16 +102,16 @@ export function EvidenceSection({
 }
 
 function VerificationResult({ result }: { result: EvidenceVerification }) {
-  const { t, formatDateTime } = useT();
-  const failed = result.items.filter((item) => !item.ok);
-  const when = result.checkedAt === undefined ? '' : formatDateTime(result.checkedAt);
-  if (result.ok && failed.length === 0) {
+  const { t } = useT();
+  const problemText = useProblemText();
+  if (result.ok) {
     return (
       <Alert
         type="success"
         showIcon
         role="status"
-        title={t('evidence.verified', { count: result.items.length, at: when })}
+        title={t('evidence.verified', { count: result.items })}
+        description={t('evidence.verifiedChain', { entries: result.auditChain.entries })}
       />
     );
   }
@@ -118,10 +120,34 @@ function VerificationResult({ result }: { result: EvidenceVerification }) {
       type="error"
       showIcon
       role="alert"
-      title={t('evidence.verifyFailed', { count: failed.length, at: when })}
-      description={t('evidence.verifyFailedHint')}
+      title={t('evidence.verifyFailed', { count: result.problems.length })}
+      description={
+        <>
+          {t('evidence.verifyFailedHint')}
+          <ul style={{ margin: '8px 0 0', paddingInlineStart: 20 }}>
+            {result.problems.map((problem, index) => (
+              <li key={`${problem.code}:${problem.evidenceId ?? index}`}>
+                {problemText(problem.code)}
+                {problem.sha256 !== null && (
+                  <Typography.Text code style={{ fontSize: 12, marginInlineStart: 8 }}>
+                    {problem.sha256.slice(0, 16)}…
+                  </Typography.Text>
+                )}
+              </li>
+            ))}
+          </ul>
+        </>
+      }
     />
   );
+}
+
+function useProblemText() {
+  const { t } = useT();
+  return (code: string) => {
+    const key = knownKey(`evidenceProblem.${code}`);
+    return key === undefined ? code : t(key);
+  };
 }
 
 function EvidenceTable(props: {
@@ -132,7 +158,9 @@ function EvidenceTable(props: {
 }) {
   const { t, tCode, formatDateTime } = useT();
   const [error, setError] = useState<unknown>(null);
-  const checked = new Map(props.verification?.items.map((item) => [item.id, item]) ?? []);
+  const problemText = useProblemText();
+  const problemsOf = (id: string) =>
+    props.verification?.problems.filter((problem) => problem.evidenceId === id) ?? [];
   const kindText = (kind: string) => {
     const key = knownKey(`evidenceKind.${kind}`);
     return key === undefined ? kind : t(key);
@@ -155,7 +183,7 @@ function EvidenceTable(props: {
       key: 'item',
       render: (_: unknown, item) => (
         <div style={{ minWidth: 180, maxWidth: 360 }}>
-          <Typography.Text>{item.fileName ?? kindText(item.kind)}</Typography.Text>
+          <Typography.Text>{item.fileName}</Typography.Text>
           {item.note ? (
             <Typography.Paragraph
               type="secondary"
@@ -200,21 +228,17 @@ function EvidenceTable(props: {
             title: t('evidence.col.check'),
             key: 'check',
             render: (_: unknown, item: EvidenceItem) => {
-              const result = checked.get(item.id);
-              if (result === undefined) return t('common.none');
-              return result.ok ? (
+              const problems = problemsOf(item.id);
+              return problems.length === 0 ? (
                 <Typography.Text type="success">
                   <CheckCircleFilled /> {t('evidence.itemOk')}
                 </Typography.Text>
               ) : (
                 <Typography.Text type="danger">
                   <CloseCircleFilled />{' '}
-                  {result.problem
-                    ? (() => {
-                        const key = knownKey(`evidenceProblem.${result.problem}`);
-                        return key === undefined ? result.problem : t(key);
-                      })()
-                    : t('evidence.itemChanged')}
+                  {problems
+                    .map((problem) => problemText(problem.code))
+                    .join(t('common.listSeparator'))}
                 </Typography.Text>
               );
             },
@@ -227,12 +251,10 @@ function EvidenceTable(props: {
         <Button
           size="small"
           icon={<DownloadOutlined />}
-          aria-label={t('evidence.downloadItem', { name: item.fileName ?? item.id })}
+          aria-label={t('evidence.downloadItem', { name: item.fileName })}
           onClick={() => {
             setError(null);
-            evidenceApi
-              .content(props.incidentId, item.id, item.fileName ?? `evidence-${item.id}`)
-              .then(saveFile, setError);
+            evidenceApi.content(props.incidentId, item.id, item.fileName).then(saveFile, setError);
           }}
         >
           {t('evidence.download')}

@@ -35,7 +35,7 @@ import { IncidentActions } from './IncidentActions';
 import { IncidentTimeline } from './IncidentTimeline';
 import { AckDue, DrillTag } from './IncidentTags';
 import { LIFECYCLE, lifecycleStep } from './lifecycle';
-import { canReadEvidence } from './permissions';
+import { canReadCaseFile } from './permissions';
 import { knownKey } from './texts';
 
 export function IncidentPage() {
@@ -139,19 +139,17 @@ function IncidentView({
       <SectionCard title={t('incident.alerts', { count: incident.alerts.length })}>
         <AlertTable alerts={incident.alerts} loading={false} hideMerchant hideIncident />
       </SectionCard>
-      {canReadEvidence(user.role) && (
-        <>
-          <SectionCard title={t('incident.evidence')}>
-            <EvidenceSection
-              incidentId={incident.id}
-              onChanged={onChanged}
-              closed={incident.status === 'closed'}
-            />
-          </SectionCard>
-          <SectionCard title={t('incident.caseFile')}>
-            <CaseFileSection incidentId={incident.id} drill={drill} />
-          </SectionCard>
-        </>
+      <SectionCard title={t('incident.evidence')}>
+        <EvidenceSection
+          incidentId={incident.id}
+          onChanged={onChanged}
+          closed={incident.status === 'closed'}
+        />
+      </SectionCard>
+      {canReadCaseFile(user.role) && (
+        <SectionCard title={t('incident.caseFile')}>
+          <CaseFileSection incidentId={incident.id} drill={drill} />
+        </SectionCard>
       )}
     </>
   );

@@ -11,14 +11,8 @@ const COMMENTERS: readonly Role[] = ['admin', 'risk', 'ops', 'approver', 'suppor
 const SEVERITY_ROLES: readonly Role[] = ['admin', 'risk'];
 const DRILL_ROLES: readonly Role[] = ['admin', 'risk'];
 const STATS_ROLES: readonly Role[] = ['admin', 'risk', 'ops', 'approver', 'support', 'auditor'];
-const EVIDENCE_READ_ROLES: readonly Role[] = [
-  'admin',
-  'risk',
-  'ops',
-  'approver',
-  'support',
-  'auditor',
-];
+const EVIDENCE_ADD_ROLES: readonly Role[] = ['admin', 'risk', 'ops', 'support', 'merchant'];
+const EVIDENCE_VERIFY_ROLES: readonly Role[] = ['admin', 'risk', 'ops', 'auditor'];
 const NOTIFICATION_ADMIN_ROLES: readonly Role[] = ['admin'];
 
 /** A closed incident is final: nothing more is recorded on it. */
@@ -48,14 +42,24 @@ export function canAcknowledgeByRole(role: Role, incident: Pick<IncidentDetail, 
   return WORKERS.includes(role) && incident.status === 'open';
 }
 
-/** Add evidence files and record that the case file was sent. */
+/** Add an evidence file: staff who work incidents, support (call notes), the merchant itself. */
 export function canAddEvidence(role: Role): boolean {
-  return WORKERS.includes(role);
+  return EVIDENCE_ADD_ROLES.includes(role);
 }
 
-/** See the evidence, verify it and download the case file. */
-export function canReadEvidence(role: Role): boolean {
-  return EVIDENCE_READ_ROLES.includes(role);
+/** Check that no evidence changed since it was added. */
+export function canVerifyEvidence(role: Role): boolean {
+  return EVIDENCE_VERIFY_ROLES.includes(role);
+}
+
+/** Download the case file (merchant, terminals, accounts, amounts: the acquirer's document). */
+export function canReadCaseFile(role: Role): boolean {
+  return EVIDENCE_VERIFY_ROLES.includes(role);
+}
+
+/** Record that the case file was sent to the bank or payment institution. */
+export function canRecordCaseFileSent(role: Role): boolean {
+  return WORKERS.includes(role);
 }
 
 /** The overview's incident figures. */

@@ -10,6 +10,11 @@ import { incidentPath } from '../incidents/paths';
 import { knownKey } from '../incidents/texts';
 import { useNotifications } from './use-notifications';
 
+/** A console path from the server (`/incidents/…`), never a link to another site. */
+function safeLink(link: string | null | undefined): string | null {
+  return typeof link === 'string' && link.startsWith('/') && !link.startsWith('//') ? link : null;
+}
+
 /** What a notification says: its own text, or its event type in words. */
 function useNotificationText() {
   const { t, localize } = useT();
@@ -39,7 +44,8 @@ export function NotificationBell() {
     setOpen(false);
     toast.destroy(item.id);
     state.markRead([item.id]).catch(setFailure);
-    if (item.incidentId) void navigate(incidentPath(item.incidentId));
+    const target = item.incidentId ? incidentPath(item.incidentId) : safeLink(item.link);
+    if (target !== null) void navigate(target);
   };
 
   const state = useNotifications((item) => {

@@ -37,13 +37,31 @@ export function parseStreamData(data: string): ConsoleNotification | null {
   return candidate as ConsoleNotification;
 }
 
-/** Newest first, one entry per id, at most the number the bell shows. */
+/** The unread count of the stream's `ready` event, or null when it is not one. */
+export function parseUnreadCount(data: string): number | null {
+  try {
+    const value = (JSON.parse(data) as { unreadCount?: unknown }).unreadCount;
+    return typeof value === 'number' && Number.isSafeInteger(value) && value >= 0 ? value : null;
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * Newest first, one entry per id, at most the number the bell shows. A notification seen twice
+ * (around a reconnect) keeps its "read": read is never undone by an older copy.
+ */
 export function mergeNotifications(
   current: readonly ConsoleNotification[],
   incoming: readonly ConsoleNotification[],
 ): ConsoleNotification[] {
   const byId = new Map<string, ConsoleNotification>();
-  for (const item of [...incoming, ...current]) if (!byId.has(item.id)) byId.set(item.id, item);
+  for (const item of [...incoming, ...current]) {
+    const seen = byId.get(item.id);
+    if (seen === undefined || ((seen.readAt ?? null) === null && (item.readAt ?? null) !== null)) {
+      byId.set(item.id, item);
+    }
+  }
   return [...byId.values()]
     .sort((a, b) => b.createdAt.localeCompare(a.createdAt) || b.id.localeCompare(a.id))
     .slice(0, NOTIFICATIONS_SHOWN_MAX);
@@ -72,9 +90,7 @@ export function useNotifications(onArrival: (item: ConsoleNotification) => void)
     notificationApi.list(false, signal).then(
       (page) => {
         setItems((current) => mergeNotifications(current, page.items));
-        setUnread(
-          page.unreadCount ?? page.items.filter((item) => (item.readAt ?? null) === null).length,
-        );
+        setUnread(page.unreadCount);
         setError(undefined);
       },
       (failure: unknown) => {
@@ -113,6 +129,11 @@ export function useNotifications(onArrival: (item: ConsoleNotification) => void)
       };
       source.onmessage = receive;
       source.addEventListener('notification', receive as EventListener);
+      // Sent once the stream is set up: the count of unread notifications at that moment.
+      source.addEventListener('ready', ((event: MessageEvent<string>) => {
+        const count = parseUnreadCount(event.data);
+        if (count !== null) setUnread(count);
+      }) as EventListener);
       source.onerror = () => {
         setLive(false);
         // The browser retries by itself unless the server refused the stream (closed state).
@@ -133,12 +154,9 @@ export function useNotifications(onArrival: (item: ConsoleNotification) => void)
 
   const markRead = useCallback(async (ids: string[]) => {
     if (ids.length === 0) return;
-    await notificationApi.markRead(ids);
+    const { unreadCount } = await notificationApi.markRead(ids);
     const now = new Date().toISOString();
-    const newlyRead = itemsRef.current.filter(
-      (item) => ids.includes(item.id) && (item.readAt ?? null) === null,
-    ).length;
-    setUnread((count) => Math.max(0, count - newlyRead));
+    setUnread(unreadCount);
     setItems((current) =>
       current.map((item) =>
         ids.includes(item.id) ? { ...item, readAt: item.readAt ?? now } : item,
@@ -148,6 +166,7 @@ export function useNotifications(onArrival: (item: ConsoleNotification) => void)
 
   const markAllRead = useCallback(async () => {
     await notificationApi.markAllRead();
+    // Everything of this user is read now, including what the bell does not list.
     const now = new Date().toISOString();
     setItems((current) => current.map((item) => ({ ...item, readAt: item.readAt ?? now })));
     setUnread(0);

@@ -8,6 +8,7 @@ import {
   Segmented,
   Select,
   Skeleton,
+  Tag,
   Typography,
   message,
 } from 'antd';
@@ -25,7 +26,8 @@ const DEFAULT_ACK_MINUTES: Record<IncidentSeverity, number> = { P1: 5, P2: 15, P
 const LEVELS_MAX = 10;
 const NOTIFY_MAX = 20;
 const REPEAT_MAX = 10;
-const ACK_MINUTES_MAX = 7 * 24 * 60;
+/** The server's bounds: 30 seconds to a day. */
+const ACK_MINUTES_MAX = 24 * 60;
 
 interface LevelValues {
   notify: string[];
@@ -47,7 +49,8 @@ function toValues(policy: EscalationPolicy | null, severity: IncidentSeverity): 
   return {
     levels: policy.levels.map((level) => ({
       notify: level.notify,
-      ackTimeoutMinutes: Math.max(1, Math.round(level.ackTimeoutSeconds / 60)),
+      // Minutes with one decimal: a 30-second timeout shows as 0.5 and is saved as 30 again.
+      ackTimeoutMinutes: Math.round(level.ackTimeoutSeconds / 6) / 10,
     })),
     repeat: policy.repeat,
   };
@@ -114,7 +117,7 @@ function PolicyEditor(props: {
       await escalationApi.put(props.severity, {
         levels: values.levels.map((level) => ({
           notify: level.notify.map((target) => target.trim()).filter((target) => target !== ''),
-          ackTimeoutSeconds: level.ackTimeoutMinutes * 60,
+          ackTimeoutSeconds: Math.round(level.ackTimeoutMinutes * 60),
         })),
         repeat: values.repeat,
       });
@@ -140,6 +143,12 @@ function PolicyEditor(props: {
         <div style={{ marginBottom: 12 }}>
           <ProblemAlert error={error} />
         </div>
+      )}
+      {props.policy?.isDefault === true && (
+        <Typography.Paragraph>
+          <Tag color="blue">{t('escalation.default')}</Tag>
+          <Typography.Text type="secondary">{t('escalation.defaultHint')}</Typography.Text>
+        </Typography.Paragraph>
       )}
       {props.policy?.updatedAt && (
         <Typography.Paragraph type="secondary">
@@ -209,9 +218,10 @@ function PolicyEditor(props: {
                     rules={[{ required: true, message: t('escalation.ackTimeoutRequired') }]}
                   >
                     <InputNumber
-                      min={1}
+                      min={0.5}
                       max={ACK_MINUTES_MAX}
-                      precision={0}
+                      step={0.5}
+                      precision={1}
                       suffix={t('escalation.minutes')}
                       style={{ width: 160 }}
                     />

@@ -38,10 +38,11 @@ import { ActionDialog } from '../incidents/ActionDialog';
 import { knownKey } from '../incidents/texts';
 import { EscalationPolicies } from './EscalationPolicies';
 
-const URL_LENGTH_MAX = 2000;
+const URL_LENGTH_MAX = 2048;
+const DESCRIPTION_LENGTH_MAX = 500;
 
 function isEnabled(webhook: Webhook): boolean {
-  return webhook.enabled ?? webhook.active ?? (webhook.disabledAt ?? null) === null;
+  return webhook.active;
 }
 
 /** The admin's page for outgoing notifications: webhooks, and escalation per severity. */
@@ -88,11 +89,18 @@ function Webhooks() {
   const columns: TableColumnsType<Webhook> = [
     {
       title: t('webhooks.col.url'),
-      dataIndex: 'url',
-      render: (value: string) => (
-        <Typography.Text code style={{ wordBreak: 'break-all' }}>
-          {value}
-        </Typography.Text>
+      key: 'url',
+      render: (_: unknown, webhook) => (
+        <div style={{ maxWidth: 360 }}>
+          <Typography.Text code style={{ wordBreak: 'break-all' }}>
+            {webhook.url}
+          </Typography.Text>
+          {webhook.description !== null && (
+            <Typography.Text type="secondary" style={{ display: 'block', fontSize: 12 }}>
+              {webhook.description}
+            </Typography.Text>
+          )}
+        </div>
       ),
     },
     {
@@ -117,9 +125,34 @@ function Webhooks() {
         ),
     },
     {
+      title: t('webhooks.col.deliveries'),
+      key: 'deliveries',
+      render: (_: unknown, webhook) => (
+        <Flex gap={4} wrap>
+          <Tag color="green">
+            {t('webhooks.count.delivered', { count: webhook.deliveries.delivered })}
+          </Tag>
+          {webhook.deliveries.pending > 0 && (
+            <Tag color="blue">
+              {t('webhooks.count.pending', { count: webhook.deliveries.pending })}
+            </Tag>
+          )}
+          {webhook.deliveries.failed > 0 && (
+            <Tag color="red">
+              {t('webhooks.count.failed', { count: webhook.deliveries.failed })}
+            </Tag>
+          )}
+        </Flex>
+      ),
+    },
+    {
       title: t('webhooks.col.createdAt'),
-      dataIndex: 'createdAt',
-      render: (value: string) => <Identifier>{formatDateTime(value)}</Identifier>,
+      key: 'createdAt',
+      render: (_: unknown, webhook) => (
+        <Identifier>
+          {formatDateTime(webhook.createdAt)} · {webhook.createdBy}
+        </Identifier>
+      ),
     },
     {
       title: t('webhooks.col.actions'),
@@ -219,6 +252,7 @@ export function useEventText() {
 
 interface CreateValues {
   url: string;
+  description?: string;
   all: boolean;
   events: string[];
 }
@@ -244,6 +278,7 @@ function CreateWebhookDialog(props: {
       onSubmit={async (values) => {
         const webhook = await webhookApi.create({
           url: values.url.trim(),
+          description: values.description?.trim(),
           events: values.all ? ['*'] : values.events,
         });
         props.onCreated(webhook);
@@ -259,6 +294,12 @@ function CreateWebhookDialog(props: {
         ]}
       >
         <Input maxLength={URL_LENGTH_MAX} placeholder="https://" />
+      </Form.Item>
+      <Form.Item name="description" label={t('webhooks.description')}>
+        <Input
+          maxLength={DESCRIPTION_LENGTH_MAX}
+          placeholder={t('webhooks.descriptionPlaceholder')}
+        />
       </Form.Item>
       <Form.Item name="all" valuePropName="checked" style={{ marginBottom: 8 }}>
         <Checkbox>{t('webhooks.allEvents')}</Checkbox>
@@ -330,6 +371,10 @@ function Deliveries({ webhook }: { webhook: Webhook }) {
   const [error, setError] = useState<unknown>(null);
   const [toast, toastHolder] = message.useMessage();
   const eventText = useEventText();
+  const reasonText = (reason: string) => {
+    const key = knownKey(`deliveryReason.${reason}`);
+    return key === undefined ? reason : t(key);
+  };
   const statusText = (status: string) => {
     const key = knownKey(`deliveryStatus.${status}`);
     return key === undefined ? status : t(key);
@@ -343,19 +388,26 @@ function Deliveries({ webhook }: { webhook: Webhook }) {
     {
       title: t('deliveries.col.event'),
       key: 'event',
-      render: (_: unknown, delivery) => eventText(delivery.eventType ?? delivery.type ?? ''),
+      render: (_: unknown, delivery) => (
+        <div style={{ maxWidth: 240 }}>
+          {eventText(delivery.eventType)}
+          <Typography.Text type="secondary" style={{ display: 'block', fontSize: 12 }}>
+            {reasonText(delivery.reason)}
+          </Typography.Text>
+        </div>
+      ),
     },
     {
       title: t('deliveries.col.status'),
       dataIndex: 'status',
       render: (value: string) => <Tag color={DELIVERY_COLOURS[value]}>{statusText(value)}</Tag>,
     },
-    { title: t('deliveries.col.attempts'), dataIndex: 'attempts', align: 'right' },
+    { title: t('deliveries.col.attempts'), dataIndex: 'attemptCount', align: 'right' },
     {
       title: t('deliveries.col.response'),
       key: 'response',
       render: (_: unknown, delivery) => {
-        const code = delivery.responseStatus ?? delivery.lastStatusCode ?? null;
+        const code = delivery.lastStatusCode;
         return (
           <div style={{ maxWidth: 220 }}>
             {code !== null && <Typography.Text code>{code}</Typography.Text>}
@@ -418,7 +470,45 @@ function Deliveries({ webhook }: { webhook: Webhook }) {
         size="small"
         columns={columns}
         locale={{ emptyText: t('deliveries.empty') }}
+        expandable={{
+          rowExpandable: (delivery) => delivery.attempts.length > 0,
+          expandedRowRender: (delivery) => <Attempts delivery={delivery} />,
+        }}
       />
     </Flex>
+  );
+}
+
+/** Each attempt of a delivery: when, scheduled or by hand, the answer, how long it took. */
+function Attempts({ delivery }: { delivery: WebhookDelivery }) {
+  const { t, formatDateTime } = useT();
+  return (
+    <div>
+      <Typography.Text type="secondary" style={{ fontSize: 12 }}>
+        webhook-id: <Typography.Text code>{delivery.messageId}</Typography.Text>
+      </Typography.Text>
+      <ol style={{ margin: '8px 0 0', paddingInlineStart: 20 }}>
+        {delivery.attempts.map((attempt, index) => (
+          <li key={`${attempt.at}:${index}`}>
+            <Identifier>{formatDateTime(attempt.at)}</Identifier>{' '}
+            <Tag color={attempt.succeeded ? 'green' : 'red'}>
+              {attempt.succeeded ? t('deliveries.attemptOk') : t('deliveries.attemptFailed')}
+            </Tag>
+            {attempt.trigger === 'manual' && <Tag>{t('deliveries.manual')}</Tag>}
+            {attempt.httpStatus !== null && (
+              <Typography.Text code>{attempt.httpStatus}</Typography.Text>
+            )}{' '}
+            <Typography.Text type="secondary">
+              {t('deliveries.duration', { ms: attempt.durationMs })}
+            </Typography.Text>
+            {attempt.error !== null && (
+              <Typography.Text type="danger" style={{ display: 'block', fontSize: 12 }}>
+                {attempt.error}
+              </Typography.Text>
+            )}
+          </li>
+        ))}
+      </ol>
+    </div>
   );
 }
