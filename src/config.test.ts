@@ -35,4 +35,29 @@ describe('loadConfig', () => {
     expect(() => loadConfig({ ...base, env: { PORT: 'eighty' } })).toThrow(/PORT/);
     expect(() => loadConfig({ ...base, env: { SETTLEGUARD_ADMIN_TOKEN: 'short' } })).toThrow(/16/);
   });
+
+  it('turns e-mail on with an SMTP server and a From address together, off with neither', () => {
+    expect(loadConfig({ ...base, env: {} })).toMatchObject({ smtpUrl: null, mailFrom: null });
+    const mail = loadConfig({
+      ...base,
+      env: {
+        SETTLEGUARD_SMTP_URL: 'smtp://mail.example.com:25',
+        SETTLEGUARD_MAIL_FROM: 'SettleGuard <alerts@example.com>',
+        SETTLEGUARD_PUBLIC_URL: 'https://guard.example.com/',
+      },
+    });
+    expect(mail).toMatchObject({
+      smtpUrl: 'smtp://mail.example.com:25',
+      mailFrom: 'SettleGuard <alerts@example.com>',
+      publicUrl: 'https://guard.example.com',
+    });
+    const only = { SETTLEGUARD_SMTP_URL: 'smtp://mail.example.com' };
+    expect(() => loadConfig({ ...base, env: only })).toThrow(/SETTLEGUARD_MAIL_FROM/);
+    const http = { SETTLEGUARD_SMTP_URL: 'http://x', SETTLEGUARD_MAIL_FROM: 'a@example.com' };
+    expect(() => loadConfig({ ...base, env: http })).toThrow(/smtp:\/\//);
+    const from = { SETTLEGUARD_SMTP_URL: 'smtp://x', SETTLEGUARD_MAIL_FROM: 'nobody' };
+    expect(() => loadConfig({ ...base, env: from })).toThrow(/SETTLEGUARD_MAIL_FROM/);
+    const link = { SETTLEGUARD_PUBLIC_URL: 'guard.example.com' };
+    expect(() => loadConfig({ ...base, env: link })).toThrow(/SETTLEGUARD_PUBLIC_URL/);
+  });
 });

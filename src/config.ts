@@ -57,6 +57,12 @@ export interface Config {
    * they all share.
    */
   evidenceDir: string;
+  /** SMTP server for e-mail notifications (`smtp://host:port`); null: e-mail is off. */
+  smtpUrl: string | null;
+  /** The From of notification e-mails; set together with smtpUrl. */
+  mailFrom: string | null;
+  /** The console's public address, for absolute links in e-mails; null: paths only. */
+  publicUrl: string | null;
 }
 
 export class ConfigError extends Error {
@@ -129,7 +135,52 @@ export function loadConfig(options: {
       : DEFAULT_SETTLEMENT_POLICY,
     settlementSchedule: flag(env, 'SETTLEGUARD_SETTLEMENT_SCHEDULE', true),
     evidenceDir: path.resolve(cwd, env.SETTLEGUARD_EVIDENCE_DIR || path.join(dataDir, 'evidence')),
+    ...mailConfig(env),
+    publicUrl: publicUrl(env.SETTLEGUARD_PUBLIC_URL),
   };
+}
+
+const MAIL_FROM =
+  /^(?:[^<>\r\n]{0,100}<[^\s<>@]{1,64}@[^\s<>@]{1,189}>|[^\s<>@]{1,64}@[^\s<>@]{1,189})$/;
+
+/** E-mail is on when both the SMTP server and the From address are set; one alone is a mistake. */
+function mailConfig(env: Env): { smtpUrl: string | null; mailFrom: string | null } {
+  const smtpUrl = env.SETTLEGUARD_SMTP_URL || null;
+  const mailFrom = env.SETTLEGUARD_MAIL_FROM?.trim() || null;
+  if (smtpUrl === null && mailFrom === null) return { smtpUrl: null, mailFrom: null };
+  if (smtpUrl === null || mailFrom === null) {
+    throw new ConfigError(
+      'Set SETTLEGUARD_SMTP_URL and SETTLEGUARD_MAIL_FROM together (or neither: e-mail off)',
+    );
+  }
+  let url: URL;
+  try {
+    url = new URL(smtpUrl);
+  } catch {
+    throw new ConfigError('SETTLEGUARD_SMTP_URL must be a URL like smtp://host:port');
+  }
+  if (url.protocol !== 'smtp:' && url.protocol !== 'smtps:') {
+    throw new ConfigError('SETTLEGUARD_SMTP_URL must start with smtp:// or smtps://');
+  }
+  if (!MAIL_FROM.test(mailFrom)) {
+    throw new ConfigError(
+      'SETTLEGUARD_MAIL_FROM must be an address, optionally with a name: SettleGuard <alerts@example.com>',
+    );
+  }
+  return { smtpUrl, mailFrom };
+}
+
+function publicUrl(raw: string | undefined): string | null {
+  if (raw === undefined || raw === '') return null;
+  try {
+    const url = new URL(raw);
+    if (url.protocol === 'http:' || url.protocol === 'https:') return raw.replace(/\/+$/, '');
+  } catch {
+    // Falls through to the error below.
+  }
+  throw new ConfigError(
+    'SETTLEGUARD_PUBLIC_URL must be an http(s) URL like https://guard.example.com',
+  );
 }
 
 function iso8583Encoding(raw: string | undefined): 'bcd' | 'ascii' {

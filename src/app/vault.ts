@@ -14,7 +14,13 @@ const FORMAT_VERSION = 1;
 const NONCE_BYTES = 12;
 const TAG_BYTES = 16;
 
-export type SealPurpose = 'account_number' | 'resident_id' | 'phone' | 'card';
+export type SealPurpose =
+  | 'account_number'
+  | 'resident_id'
+  | 'phone'
+  | 'card'
+  // A webhook endpoint's signing secret: needed in clear to sign each delivery.
+  | 'webhook_secret';
 
 export class Vault {
   readonly #encryptionKey: Buffer;

@@ -129,6 +129,12 @@ export const ERROR_CODES = {
   operator_required: 'operator_required',
   /** A drill was asked for with no merchant in the registry to run it on. */
   drill_no_merchant: 'drill_no_merchant',
+
+  // Notifications (ADR 13).
+  /** An e-mail address is not a plain `local@domain.tld` address of at most 254 characters. */
+  email_format: 'email_format',
+  /** An escalation policy names someone who is no active user, no active webhook and no address. */
+  notify_target_unknown: 'notify_target_unknown',
 } as const;
 
 export type ErrorCode = keyof typeof ERROR_CODES;

@@ -64,6 +64,14 @@ export const PERMISSIONS = {
   // The case file for the bank or payment institution, and the record of its sending.
   'case_file.read': ['admin', 'risk', 'ops', 'auditor'],
   'case_file.record_sent': ['admin', 'risk', 'ops'],
+  // Notifications (ADR 13). Webhooks and escalation policies decide what leaves the system and
+  // who is woken up: admin only; auditors read the delivery log. The bell is everyone's own.
+  'users.update': ['admin'],
+  'webhooks.manage': ['admin'],
+  'webhooks.read': ['admin', 'auditor'],
+  'escalation.manage': ['admin'],
+  'escalation.read': ['admin', 'risk', 'ops', 'approver', 'support', 'auditor'],
+  'notifications.read': ['admin', 'risk', 'ops', 'approver', 'support', 'auditor', 'merchant'],
 } as const satisfies Record<string, readonly Role[]>;
 
 export type Permission = keyof typeof PERMISSIONS;

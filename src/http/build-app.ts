@@ -27,6 +27,7 @@ import { incidentRoutes } from './routes/incidents.js';
 import { settlementRoutes } from './routes/settlement.js';
 import { ledgerRoutes } from './routes/ledger.js';
 import { evidenceRoutes } from './routes/evidence.js';
+import { notificationRoutes } from './routes/notifications.js';
 import { DEFAULT_SETTLEMENT_POLICY, type SettlementPolicy } from '../core/settlement/policy.js';
 
 export interface AppOptions {
@@ -114,6 +115,7 @@ export async function buildApp(ctx: AppContext, options: AppOptions): Promise<Fa
   );
   await app.register(ledgerRoutes(ctx));
   await app.register(evidenceRoutes(ctx, { evidenceDir: options.evidenceDir ?? null }));
+  await app.register(notificationRoutes(ctx));
 
   const indexHtml =
     options.consoleDir && fs.existsSync(path.join(options.consoleDir, 'index.html'))

@@ -61,6 +61,8 @@ const STATUS: Record<ErrorCode, number> = {
   assignee_not_allowed: 422,
   operator_required: 422,
   drill_no_merchant: 409,
+  email_format: 422,
+  notify_target_unknown: 422,
 };
 
 const TITLES: Partial<Record<number, string>> = {

@@ -6,15 +6,20 @@
 import type { AppContext } from '../app/context.js';
 import type { JobRunner } from './runner.js';
 import { registerEvidenceJobs } from '../app/evidence/jobs.js';
+import { registerNotificationJobs } from '../app/notifications/register.js';
+import type { NotificationSettings } from '../app/notifications/settings.js';
 
 export interface JobDependencies {
   /** Where evidence files live (content-addressed); null: in memory tests without files. */
   evidenceDir: string | null;
+  /** SMTP, links and webhook timeouts for notifications; absent: e-mail off, defaults. */
+  notifications?: NotificationSettings;
 }
 
 /** The features' registrations; each adds its kinds to the runner. */
 const FEATURES: ((runner: JobRunner, ctx: AppContext, deps: JobDependencies) => void)[] = [
   registerEvidenceJobs,
+  registerNotificationJobs,
 ];
 
 export function registerJobHandlers(

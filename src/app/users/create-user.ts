@@ -12,12 +12,15 @@ import {
   PASSWORD_LENGTH_MIN,
 } from './credentials.js';
 import type { Queryable } from '../../storage/database.js';
+import { maskEmail, normaliseEmail } from '../../core/notifications/addresses.js';
 
 export interface CreateUserInput {
   username: string;
   role: Role;
   merchantNos?: string[];
   password?: string;
+  /** Where escalations e-mail the user; optional. */
+  email?: string | null;
 }
 
 export interface CreatedUser {
@@ -25,6 +28,7 @@ export interface CreatedUser {
   username: string;
   role: Role;
   merchantNos: string[];
+  email: string | null;
   /** Shown once; only its hash is stored. */
   token: string;
 }
@@ -32,8 +36,12 @@ export interface CreatedUser {
 const USERNAME_PATTERN = /^[A-Za-z0-9_.@-]{2,64}$/;
 const MERCHANT_NOS_MAX = 500;
 
-function validate(input: CreateUserInput): { merchantNos: string[] } {
+function validate(input: CreateUserInput): { merchantNos: string[]; email: string | null } {
   const issues: FieldIssue[] = [];
+  const email = input.email ? normaliseEmail(input.email) : null;
+  if (input.email && email === null) {
+    issues.push(issue('email', 'email_format', 'Not a plain e-mail address (local@domain.tld)'));
+  }
   if (!USERNAME_PATTERN.test(input.username)) {
     issues.push(
       issue('username', 'validation_failed', 'Username: 2 to 64 letters, digits or _ . @ -'),
@@ -74,7 +82,7 @@ function validate(input: CreateUserInput): { merchantNos: string[] } {
     );
   }
   if (issues.length > 0) throw new DomainError('validation_failed', 'Invalid user', issues);
-  return { merchantNos };
+  return { merchantNos, email };
 }
 
 /** Creates a user with a fresh bearer token; `actor` null means the command line. */
@@ -84,15 +92,16 @@ export async function createUser(
   input: CreateUserInput,
 ): Promise<CreatedUser> {
   if (actor) authorise(actor, 'users.create');
-  const { merchantNos } = validate(input);
+  const { merchantNos, email } = validate(input);
   const token = newToken();
   const id = ctx.newId();
   const at = ctx.now();
   await ctx.db.transaction(async (tx) => {
     await ensureMerchantsExist(tx, merchantNos);
     const inserted = await tx.query(
-      `INSERT INTO users (id, username, role, merchant_nos, password_hash, token_hash, created_at)
-       VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT (username) DO NOTHING`,
+      `INSERT INTO users (id, username, role, merchant_nos, password_hash, token_hash, created_at,
+         email)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8) ON CONFLICT (username) DO NOTHING`,
       [
         id,
         input.username,
@@ -101,6 +110,7 @@ export async function createUser(
         input.password === undefined ? null : hashPassword(input.password),
         hashToken(token),
         at,
+        email,
       ],
     );
     if (inserted.rowCount === 0) {
@@ -115,12 +125,17 @@ export async function createUser(
         action: 'user.created',
         entityType: 'user',
         entityId: id,
-        after: { username: input.username, role: input.role, merchantNos },
+        after: {
+          username: input.username,
+          role: input.role,
+          merchantNos,
+          ...(email ? { email: maskEmail(email) } : {}),
+        },
       },
       at,
     );
   });
-  return { id, username: input.username, role: input.role, merchantNos, token };
+  return { id, username: input.username, role: input.role, merchantNos, email, token };
 }
 
 async function ensureMerchantsExist(tx: Queryable, merchantNos: string[]): Promise<void> {
