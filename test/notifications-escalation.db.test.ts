@@ -522,6 +522,17 @@ describe('e-mail', () => {
       [(await row())?.id],
     );
     expect(attempts.rows.map((a) => a.succeeded)).toEqual([false, true]);
+    const log = await t.app.inject({
+      method: 'GET',
+      url: `/api/v1/email-deliveries?incidentId=${incidentId}`,
+      headers: admin,
+    });
+    expect(log.json()).toMatchObject({
+      items: [
+        { toMasked: 'r***@example.com', username: 'retry-risk', status: 'sent', attemptCount: 2 },
+      ],
+    });
+    expect(log.body).not.toContain('retry@example.com');
     expect(await pages(user.id, incidentId)).toHaveLength(1);
   });
 

@@ -6,6 +6,7 @@ import type { Queryable } from '../../storage/database.js';
 import type { AppContext } from '../context.js';
 import { authorise } from '../context.js';
 import { DomainError } from '../../core/errors.js';
+import { maskEmail } from '../../core/notifications/addresses.js';
 import type { Principal } from '../../core/roles.js';
 import { decodeTimeCursor, pageLimit, timePage } from '../pagination.js';
 
@@ -254,4 +255,70 @@ export async function notificationsAfter(
     [userId, afterId, limit],
   );
   return rows;
+}
+
+interface EmailRow {
+  id: string;
+  to_address: string;
+  username: string | null;
+  subject: string;
+  event_id: string | null;
+  incident_id: string | null;
+  status: 'pending' | 'sent' | 'failed';
+  attempts: number;
+  next_attempt_at: Date | null;
+  created_at: Date;
+  sent_at: Date | null;
+  failed_at: Date | null;
+  last_error: string | null;
+}
+
+/** The e-mail log, newest first: addresses masked, the subject, status and attempts. */
+export async function listEmailDeliveries(
+  ctx: AppContext,
+  principal: Principal,
+  query: {
+    incidentId?: string | undefined;
+    status?: string | undefined;
+    limit?: number | undefined;
+    cursor?: string | undefined;
+  },
+) {
+  authorise(principal, 'webhooks.read');
+  if (query.incidentId !== undefined && !UUID.test(query.incidentId)) {
+    return { items: [] };
+  }
+  const limit = pageLimit(query.limit);
+  const after = decodeTimeCursor(query.cursor);
+  const { rows } = await ctx.db.query<EmailRow>(
+    `SELECT id, to_address, username, subject, event_id, incident_id, status, attempts,
+            next_attempt_at, created_at, sent_at, failed_at, last_error
+       FROM email_deliveries
+      WHERE ($1::uuid IS NULL OR incident_id = $1)
+        AND ($2::text IS NULL OR status = $2)
+        AND ($3::timestamptz IS NULL OR (created_at, id::text) < ($3, $4))
+      ORDER BY created_at DESC, id::text DESC
+      LIMIT $5`,
+    [query.incidentId ?? null, query.status ?? null, after?.at ?? null, after?.id ?? '', limit + 1],
+  );
+  return timePage(
+    rows,
+    limit,
+    (r) => ({ at: r.created_at, id: r.id }),
+    (r) => ({
+      id: r.id,
+      toMasked: maskEmail(r.to_address),
+      username: r.username,
+      subject: r.subject,
+      eventId: r.event_id,
+      incidentId: r.incident_id,
+      status: r.status,
+      attemptCount: r.attempts,
+      nextAttemptAt: r.next_attempt_at?.toISOString() ?? null,
+      createdAt: r.created_at.toISOString(),
+      sentAt: r.sent_at?.toISOString() ?? null,
+      failedAt: r.failed_at?.toISOString() ?? null,
+      lastError: r.last_error,
+    }),
+  );
 }

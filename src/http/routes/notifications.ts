@@ -14,6 +14,7 @@ import { redeliverWebhook } from '../../app/notifications/redeliver-webhook.js';
 import { testWebhook } from '../../app/notifications/test-webhook.js';
 import {
   listDeliveries,
+  listEmailDeliveries,
   listNotifications,
   listWebhooks,
   notificationsAfter,
@@ -310,6 +311,52 @@ export function notificationRoutes(ctx: AppContext): FastifyPluginAsyncTypebox {
         const outcome = await testWebhook(ctx, principalOf(request), request.params.id);
         return reply.code(202).send(outcome);
       },
+    );
+
+    app.get(
+      '/api/v1/email-deliveries',
+      {
+        schema: {
+          tags: ['notifications'],
+          summary: 'The e-mail log, newest first (admin, auditor); addresses masked',
+          querystring: Type.Object({
+            incidentId: Type.Optional(Type.String({ maxLength: 64 })),
+            status: Type.Optional(
+              Type.Union([Type.Literal('pending'), Type.Literal('sent'), Type.Literal('failed')]),
+            ),
+            limit: ListLimit,
+            cursor: Cursor,
+          }),
+          response: {
+            200: Type.Object({
+              items: Type.Array(
+                Type.Object({
+                  id: Type.String(),
+                  toMasked: Type.String(),
+                  username: Nullable(Type.String()),
+                  subject: Type.String(),
+                  eventId: Nullable(Type.String()),
+                  incidentId: Nullable(Type.String()),
+                  status: Type.Union([
+                    Type.Literal('pending'),
+                    Type.Literal('sent'),
+                    Type.Literal('failed'),
+                  ]),
+                  attemptCount: Type.Integer(),
+                  nextAttemptAt: Nullable(DateTime),
+                  createdAt: DateTime,
+                  sentAt: Nullable(DateTime),
+                  failedAt: Nullable(DateTime),
+                  lastError: Nullable(Type.String()),
+                }),
+              ),
+              nextCursor: Type.Optional(Type.String()),
+            }),
+            ...errorResponses,
+          },
+        },
+      },
+      async (request) => listEmailDeliveries(ctx, principalOf(request), request.query),
     );
 
     app.get(
