@@ -3,7 +3,9 @@
  * could do: a file altered or removed on disk, a row changed or deleted in the database by a
  * superuser who gets past the append-only triggers, and an audit entry changed to match.
  * Each is named, with the item it concerns; putting things back makes verification pass again.
+ * The bundle streamed over HTTP extracts with tar and checks with sha256sum.
  */
+import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -89,6 +91,41 @@ describe('evidence verification', () => {
       method: 'GET',
       url: `/api/v1/incidents/${incidentId}/evidence/verify`,
       headers: bearer(merchant),
+    });
+    expect(refused.statusCode).toBe(403);
+  });
+
+  it('streams the bundle as a tar that tar extracts and sha256sum -c checks', async () => {
+    const response = await t.app.inject({
+      method: 'GET',
+      url: `/api/v1/incidents/${incidentId}/evidence/export`,
+      headers: admin,
+    });
+    expect(response.statusCode).toBe(200);
+    expect(response.headers['content-type']).toBe('application/x-tar');
+    expect(response.headers['content-disposition']).toContain(`evidence-${incidentId}.tar`);
+    const out = fs.mkdtempSync(path.join(os.tmpdir(), 'sg-evidence-tar-'));
+    try {
+      const archive = path.join(out, 'bundle.tar');
+      fs.writeFileSync(archive, response.rawPayload);
+      const extracted = spawnSync('tar', ['-xf', archive, '-C', out], { encoding: 'utf8' });
+      expect(extracted.status, extracted.stderr).toBe(0);
+      const bundle = path.join(out, `evidence-${incidentId}`);
+      expect(fs.readdirSync(path.join(bundle, 'files'))).toHaveLength(3);
+      const checked = spawnSync('sha256sum', ['-c', 'SHA256SUMS'], {
+        cwd: bundle,
+        encoding: 'utf8',
+      });
+      expect(checked.status, checked.stdout).toBe(0);
+      expect(checked.stdout.match(/: OK$/gm)).toHaveLength(5);
+    } finally {
+      fs.rmSync(out, { recursive: true, force: true });
+    }
+    const support = await t.tokenFor('support-1', 'support');
+    const refused = await t.app.inject({
+      method: 'GET',
+      url: `/api/v1/incidents/${incidentId}/evidence/export`,
+      headers: bearer(support),
     });
     expect(refused.statusCode).toBe(403);
   });

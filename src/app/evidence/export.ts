@@ -9,15 +9,19 @@
  *
  * Only intact files are written: one that is missing or altered in the store is left out and
  * named in the manifest's `problems`, so a bundle never carries a file its hash does not vouch
- * for.
+ * for. The same bundle is written as a folder (`settleguard evidence export`) or streamed as a
+ * tar archive (`GET /api/v1/incidents/{id}/evidence/export`).
  */
 import fs from 'node:fs';
 import path from 'node:path';
 import type { AppContext } from '../context.js';
+import { authorise, ensureInScope } from '../context.js';
+import type { Principal } from '../../core/roles.js';
 import { DomainError } from '../../core/errors.js';
 import { extensionOf } from '../../core/evidence.js';
 import { verifyAuditTrail } from '../audit.js';
 import { EvidenceFileAltered, sha256Of, type EvidenceStore } from './store.js';
+import { tarFooter, tarHeader, tarPadding } from './tar.js';
 import { findIncidentForEvidence, evidenceRows } from './queries.js';
 
 export const BUNDLE_FORMAT = 'settleguard.evidence.bundle/1';
@@ -74,40 +78,44 @@ function emptyOrAbsent(dir: string): boolean {
   }
 }
 
-export async function exportEvidenceBundle(
+/** A bundle ready to write: its texts, and the files to copy from the store. */
+export interface PreparedBundle {
+  incidentId: string;
+  /** Paths inside the bundle, in order, each with the hash its content must have. */
+  files: { path: string; sha256: string; sizeBytes: number }[];
+  texts: { path: string; text: string }[];
+  items: number;
+  problems: BundleSummary['problems'];
+}
+
+/** Reads the incident and its items, checks every file once, and composes the texts. */
+export async function prepareBundle(
   ctx: AppContext,
   store: EvidenceStore,
-  input: { incidentId: string; dir: string },
-): Promise<BundleSummary> {
-  const incident = await findIncidentForEvidence(ctx.db, input.incidentId);
-  if (!emptyOrAbsent(input.dir)) {
-    throw new DomainError('conflict', `${input.dir} exists and is not empty; name a new folder`);
-  }
+  incidentId: string,
+): Promise<PreparedBundle> {
+  const incident = await findIncidentForEvidence(ctx.db, incidentId);
   const facts = await incidentFacts(ctx, incident.id);
   const rows = await evidenceRows(ctx.db, incident.id);
-  fs.mkdirSync(path.join(input.dir, 'files'), { recursive: true });
-
-  const sums: { sha256: string; file: string }[] = [];
-  const written = new Map<string, string>();
+  const files: PreparedBundle['files'] = [];
+  const placed = new Map<string, { path: string } | { problem: 'file_missing' | 'file_altered' }>();
   const problems: BundleSummary['problems'] = [];
   const items = [];
   for (const row of rows) {
-    let file = written.get(row.sha256) ?? null;
-    if (file === null && !problems.some((p) => p.sha256 === row.sha256)) {
-      try {
-        const bytes = await store.read(row.sha256);
-        if (bytes) {
-          file = `files/${row.sha256}${extensionOf(row.media_type)}`;
-          fs.writeFileSync(path.join(input.dir, ...file.split('/')), bytes);
-          written.set(row.sha256, file);
-          sums.push({ sha256: row.sha256, file });
-        } else {
-          problems.push({ evidenceId: row.id, sha256: row.sha256, code: 'file_missing' });
-        }
-      } catch (error) {
-        if (!(error instanceof EvidenceFileAltered)) throw error;
-        problems.push({ evidenceId: row.id, sha256: row.sha256, code: 'file_altered' });
+    let place = placed.get(row.sha256);
+    if (!place) {
+      const check = await store.check(row.sha256);
+      if (check.state === 'ok') {
+        place = { path: `files/${row.sha256}${extensionOf(row.media_type)}` };
+        files.push({ path: place.path, sha256: row.sha256, sizeBytes: check.sizeBytes });
+      } else {
+        place = { problem: check.state === 'missing' ? 'file_missing' : 'file_altered' };
       }
+      placed.set(row.sha256, place);
+    }
+    const file = 'path' in place ? place.path : null;
+    if ('problem' in place) {
+      problems.push({ evidenceId: row.id, sha256: row.sha256, code: place.problem });
     }
     items.push({
       id: row.id,
@@ -123,7 +131,6 @@ export async function exportEvidenceBundle(
       path: file,
     });
   }
-  const chain = await verifyAuditTrail(ctx.db);
   const manifest = {
     format: BUNDLE_FORMAT,
     generatedAt: ctx.now().toISOString(),
@@ -137,19 +144,100 @@ export async function exportEvidenceBundle(
       drill: incident.drill,
       openedAt: facts ? facts.opened_at.toISOString() : null,
     },
-    auditChain: chain,
+    auditChain: await verifyAuditTrail(ctx.db),
     items,
     problems,
   };
   const manifestText = `${JSON.stringify(manifest, null, 2)}\n`;
-  fs.writeFileSync(path.join(input.dir, 'manifest.json'), manifestText);
-  fs.writeFileSync(path.join(input.dir, 'README.txt'), README);
-  sums.push({ sha256: sha256Of(Buffer.from(manifestText, 'utf8')), file: 'manifest.json' });
-  sums.push({ sha256: sha256Of(Buffer.from(README, 'utf8')), file: 'README.txt' });
-  // The format `sha256sum -c` reads: hash, two spaces (text mode), path.
-  fs.writeFileSync(
-    path.join(input.dir, 'SHA256SUMS'),
-    sums.map((s) => `${s.sha256}  ${s.file}\n`).join(''),
-  );
-  return { dir: input.dir, items: rows.length, files: written.size, problems };
+  const sums = [
+    ...files.map((f) => ({ sha256: f.sha256, file: f.path })),
+    { sha256: sha256Of(Buffer.from(manifestText, 'utf8')), file: 'manifest.json' },
+    { sha256: sha256Of(Buffer.from(README, 'utf8')), file: 'README.txt' },
+  ];
+  return {
+    incidentId: incident.id,
+    files,
+    texts: [
+      { path: 'manifest.json', text: manifestText },
+      { path: 'README.txt', text: README },
+      // The format `sha256sum -c` reads: hash, two spaces (text mode), path.
+      { path: 'SHA256SUMS', text: sums.map((s) => `${s.sha256}  ${s.file}\n`).join('') },
+    ],
+    items: rows.length,
+    problems,
+  };
+}
+
+/** A file's bytes, verified against its hash once more as they are copied out. */
+async function contentOf(store: EvidenceStore, sha256: string): Promise<Buffer> {
+  const bytes = await store.read(sha256);
+  if (!bytes) throw new EvidenceFileAltered(sha256);
+  return bytes;
+}
+
+export async function exportEvidenceBundle(
+  ctx: AppContext,
+  store: EvidenceStore,
+  input: { incidentId: string; dir: string },
+): Promise<BundleSummary> {
+  await findIncidentForEvidence(ctx.db, input.incidentId);
+  if (!emptyOrAbsent(input.dir)) {
+    throw new DomainError('conflict', `${input.dir} exists and is not empty; name a new folder`);
+  }
+  const bundle = await prepareBundle(ctx, store, input.incidentId);
+  fs.mkdirSync(path.join(input.dir, 'files'), { recursive: true });
+  for (const file of bundle.files) {
+    fs.writeFileSync(
+      path.join(input.dir, ...file.path.split('/')),
+      await contentOf(store, file.sha256),
+    );
+  }
+  for (const text of bundle.texts) fs.writeFileSync(path.join(input.dir, text.path), text.text);
+  return {
+    dir: input.dir,
+    items: bundle.items,
+    files: bundle.files.length,
+    problems: bundle.problems,
+  };
+}
+
+/** The bundle as a tar archive under one folder `evidence-<incident id>/`, streamed. */
+export async function* bundleTar(
+  store: EvidenceStore,
+  bundle: PreparedBundle,
+  mtime: Date,
+): AsyncGenerator<Buffer> {
+  const folder = `evidence-${bundle.incidentId}`;
+  for (const file of bundle.files) {
+    const bytes = await contentOf(store, file.sha256);
+    yield tarHeader({ path: `${folder}/${file.path}`, size: bytes.length, mtime });
+    yield bytes;
+    yield tarPadding(bytes.length);
+  }
+  for (const text of bundle.texts) {
+    const bytes = Buffer.from(text.text, 'utf8');
+    yield tarHeader({ path: `${folder}/${text.path}`, size: bytes.length, mtime });
+    yield bytes;
+    yield tarPadding(bytes.length);
+  }
+  yield tarFooter();
+}
+
+/** The HTTP use case: the bundle of one incident, for those who may export evidence. */
+export async function bundleForDownload(
+  ctx: AppContext,
+  store: EvidenceStore | null,
+  principal: Principal,
+  incidentId: string,
+): Promise<PreparedBundle> {
+  authorise(principal, 'evidence.export');
+  const incident = await findIncidentForEvidence(ctx.db, incidentId);
+  ensureInScope(principal, incident.merchantNo, 'Incident');
+  if (!store) {
+    throw new DomainError(
+      'evidence_store_unavailable',
+      'This server keeps no evidence files: set SETTLEGUARD_EVIDENCE_DIR',
+    );
+  }
+  return prepareBundle(ctx, store, incident.id);
 }

@@ -3,6 +3,7 @@
  * list, one item's content, verification, the case file as JSON or PDF, and the record of its
  * sending. Handlers authenticate, read the request and call the use case.
  */
+import { Readable } from 'node:stream';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import multipart from '@fastify/multipart';
 import { Type } from 'typebox';
@@ -10,6 +11,7 @@ import type { AppContext } from '../../app/context.js';
 import { addEvidenceFile } from '../../app/evidence/add-file.js';
 import { evidenceContent, listEvidence } from '../../app/evidence/queries.js';
 import { verifyIncidentEvidence } from '../../app/evidence/verify.js';
+import { bundleForDownload, bundleTar } from '../../app/evidence/export.js';
 import { EvidenceStore } from '../../app/evidence/store.js';
 import { buildCaseFile, type CaseFile } from '../../app/case-file/build.js';
 import { renderCaseFilePdf } from '../../app/case-file/pdf.js';
@@ -359,6 +361,37 @@ export function evidenceRoutes(
       },
       async (request) =>
         verifyIncidentEvidence(ctx, store, principalOf(request), request.params.id),
+    );
+
+    app.get(
+      '/api/v1/incidents/:id/evidence/export',
+      {
+        schema: {
+          tags: ['evidence'],
+          summary:
+            'The evidence bundle as a tar archive (admin, risk, ops, auditor): files named by hash, manifest.json, README.txt and SHA256SUMS for `sha256sum -c`. Files missing or altered in the store are left out and named in the manifest.',
+          params: IncidentParams,
+          produces: ['application/x-tar'],
+          response: {
+            200: Type.String({ format: 'binary' }),
+            503: ProblemSchema,
+            ...errorResponses,
+          },
+        },
+      },
+      async (request, reply) => {
+        const bundle = await bundleForDownload(ctx, store, principalOf(request), request.params.id);
+        if (!store) throw new Error('unreachable: bundleForDownload checks the store');
+        return (
+          reply
+            .type('application/x-tar')
+            .header('content-disposition', attachment(`evidence-${bundle.incidentId}.tar`))
+            .header('x-content-type-options', 'nosniff')
+            .header('cache-control', 'no-store')
+            // A stream, not the schema's JSON: Fastify pipes it as it is.
+            .send(Readable.from(bundleTar(store, bundle, ctx.now())) as unknown as string)
+        );
+      },
     );
 
     app.get(
