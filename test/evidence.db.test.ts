@@ -361,6 +361,26 @@ describe('who may add, see and download', () => {
     expect(listOther.statusCode).toBe(404);
   });
 
+  it('keeps drills from merchant users, as every incident list does', async () => {
+    const drillId = '00000000-0000-4000-8000-00000000d222';
+    await t.tdb.db.query(
+      `INSERT INTO incidents (id, merchant_no, status, severity, title, drill, opened_at,
+         updated_at)
+       VALUES ($1, $2, 'open', 'P3', $3, true, $4, $4)`,
+      [drillId, MERCHANTS.a, JSON.stringify({ zh: '演练', en: 'Drill' }), t.ctx.now()],
+    );
+    const file = [{ name: 'file', filename: 'call.txt', data: SAMPLES.text }];
+    expect((await upload(file, bearer(own), drillId)).statusCode).toBe(404);
+    const listed = await t.app.inject({
+      method: 'GET',
+      url: `/api/v1/incidents/${drillId}/evidence`,
+      headers: bearer(own),
+    });
+    expect(listed.statusCode).toBe(404);
+    expect((await upload(file, admin, drillId)).statusCode).toBe(201);
+    expect(await list(admin, drillId)).toHaveLength(1);
+  });
+
   it('serves a download as an attachment that the browser must not sniff, checked by hash', async () => {
     const item = (await list()).find((i) => i.fileName === '银行回函_.gnp.png');
     const response = await t.app.inject({

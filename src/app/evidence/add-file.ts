@@ -3,10 +3,10 @@
  * The type is recognised from the content (the declared type and the name's extension are not
  * trusted); the file is stored content-addressed before its row, audit entry and timeline
  * entry are written in one transaction. Merchant users may add to their own merchant's
- * incidents only (others are not found).
+ * incidents only (others, and drills, are not found).
  */
 import type { AppContext } from '../context.js';
-import { authorise, ensureInScope } from '../context.js';
+import { authorise } from '../context.js';
 import { DomainError, issue } from '../../core/errors.js';
 import type { Principal } from '../../core/roles.js';
 import {
@@ -17,7 +17,7 @@ import {
 } from '../../core/evidence.js';
 import type { EvidenceStore } from './store.js';
 import { recordEvidence, type EvidenceItem } from './record.js';
-import { findIncidentForEvidence } from './queries.js';
+import { incidentInScope } from './queries.js';
 
 export async function addEvidenceFile(
   ctx: AppContext,
@@ -26,8 +26,7 @@ export async function addEvidenceFile(
   input: { incidentId: string; bytes: Buffer; fileName?: string; note?: string | null },
 ): Promise<EvidenceItem> {
   authorise(principal, 'evidence.add');
-  const incident = await findIncidentForEvidence(ctx.db, input.incidentId);
-  ensureInScope(principal, incident.merchantNo, 'Incident');
+  const incident = await incidentInScope(ctx.db, principal, input.incidentId);
   if (!store) {
     throw new DomainError(
       'evidence_store_unavailable',

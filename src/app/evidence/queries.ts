@@ -25,6 +25,23 @@ export interface IncidentRef {
   drill: boolean;
 }
 
+/**
+ * The incident as the principal may see it: outside a merchant user's scope, or a drill (which
+ * merchant users never see), it is not found.
+ */
+export async function incidentInScope(
+  q: Queryable,
+  principal: Principal,
+  id: string,
+): Promise<IncidentRef> {
+  const incident = await findIncidentForEvidence(q, id);
+  ensureInScope(principal, incident.merchantNo, 'Incident');
+  if (principal.role === 'merchant' && incident.drill) {
+    throw new DomainError('not_found', 'Incident not found');
+  }
+  return incident;
+}
+
 export async function findIncidentForEvidence(q: Queryable, id: string): Promise<IncidentRef> {
   if (!UUID.test(id)) throw new DomainError('not_found', 'Incident not found');
   const { rows } = await q.query<{ id: string; merchant_no: string; drill: boolean }>(
@@ -56,8 +73,7 @@ export async function listEvidence(
   incidentId: string,
 ): Promise<{ items: EvidenceItem[] }> {
   authorise(principal, 'evidence.read');
-  const incident = await findIncidentForEvidence(ctx.db, incidentId);
-  ensureInScope(principal, incident.merchantNo, 'Incident');
+  const incident = await incidentInScope(ctx.db, principal, incidentId);
   const rows = await evidenceRows(ctx.db, incident.id);
   return { items: rows.filter((row) => visibleTo(principal, row)).map(presentEvidence) };
 }
@@ -69,8 +85,7 @@ export async function evidenceContent(
   input: { incidentId: string; evidenceId: string },
 ): Promise<{ item: EvidenceItem; bytes: Buffer }> {
   authorise(principal, 'evidence.read');
-  const incident = await findIncidentForEvidence(ctx.db, input.incidentId);
-  ensureInScope(principal, incident.merchantNo, 'Incident');
+  const incident = await incidentInScope(ctx.db, principal, input.incidentId);
   if (!UUID.test(input.evidenceId)) throw new DomainError('not_found', 'Evidence not found');
   const { rows } = await ctx.db.query<EvidenceRow>(
     `SELECT ${EVIDENCE_COLUMNS} FROM evidence_items WHERE id = $1 AND incident_id = $2`,
