@@ -514,6 +514,47 @@ describe('incident lifecycle over HTTP', () => {
     );
   });
 
+  it('shows the merchant user what happened to its money and terminals, not the staff work', async () => {
+    const staff = await call<Incident & { relatedMerchantNos: string[] }>(
+      'GET',
+      `/api/v1/incidents/${a}`,
+      'rita',
+    );
+    const own = await call<Incident & { relatedMerchantNos: string[] }>(
+      'GET',
+      `/api/v1/incidents/${a}`,
+      'merchA',
+    );
+    expect(own.status).toBe(200);
+    // Staff see who did what and why; the merchant user does not.
+    expect(staff.body.rootCause).not.toBeNull();
+    expect(staff.body.postMortem).not.toBeNull();
+    expect(staff.body.assignee).not.toBeNull();
+    expect(staff.body.timeline.some((e) => e.kind === 'comment')).toBe(true);
+    expect(own.body).toMatchObject({
+      status: staff.body.status,
+      rootCause: null,
+      postMortem: null,
+      heldMoneyPlan: null,
+      assignee: null,
+      acknowledgedBy: null,
+      relatedMerchantNos: [],
+    });
+    const kinds = own.body.timeline.map((e) => e.kind);
+    expect(kinds).toContain('opened');
+    expect(kinds).toContain('terminal_suspended');
+    for (const internal of ['comment', 'assigned', 'root_cause', 'post_mortem']) {
+      expect(kinds).not.toContain(internal);
+    }
+    const staffNames = new Set(staff.body.timeline.map((e) => e.actor));
+    staffNames.delete('screening');
+    for (const entry of own.body.timeline) {
+      expect(staffNames.has(entry.actor) && entry.actor !== 'acquirer', entry.actor).toBe(false);
+    }
+    const listed = await call<{ items: Incident[] }>('GET', '/api/v1/incidents', 'merchA');
+    expect(listed.body.items[0]).toMatchObject({ assignee: null, acknowledgedBy: null });
+  });
+
   it('wrote every action to the audit chain, in order, and the chain verifies', async () => {
     expect(await auditActions(a)).toEqual([
       'incident.opened',

@@ -87,7 +87,33 @@ const ACK_DUE_SQL = `(i.opened_at + (CASE i.severity ${INCIDENT_SEVERITIES.map(
 
 const iso = (value: Date | null) => (value ? value.toISOString() : null);
 
-export function presentIncident(row: IncidentRow, now: Date) {
+/**
+ * What a merchant user does not see of its own incident: who at the acquirer was told, paged,
+ * assigned or blamed, the staff's notes, the analysis, and the other merchants involved. It
+ * sees what happened to its terminals and money, and where the incident stands.
+ */
+const INTERNAL_TIMELINE_KINDS = new Set([
+  'notification_sent',
+  'notification_failed',
+  'notification_skipped',
+  'escalated',
+  'escalation_stopped',
+  'comment',
+  'assigned',
+  'root_cause',
+  'post_mortem',
+  'severity_changed',
+  'case_file_sent',
+]);
+/** How staff appear to a merchant user in its incident's timeline. */
+export const ACQUIRER_ACTOR = 'acquirer';
+
+function isMerchantViewer(principal: Principal | undefined): boolean {
+  return principal?.role === 'merchant';
+}
+
+export function presentIncident(row: IncidentRow, now: Date, viewer?: Principal) {
+  const merchantView = isMerchantViewer(viewer);
   return {
     id: row.id,
     status: row.status,
@@ -99,9 +125,9 @@ export function presentIncident(row: IncidentRow, now: Date) {
     scenario: row.scenario,
     openedAt: row.opened_at.toISOString(),
     updatedAt: row.updated_at.toISOString(),
-    assignee: row.assignee,
+    assignee: merchantView ? null : row.assignee,
     acknowledgedAt: iso(row.acknowledged_at),
-    acknowledgedBy: row.acknowledged_by,
+    acknowledgedBy: merchantView ? null : row.acknowledged_by,
     containedAt: iso(row.contained_at),
     resolvedAt: iso(row.resolved_at),
     closedAt: iso(row.closed_at),
@@ -114,7 +140,7 @@ export function presentIncident(row: IncidentRow, now: Date) {
       now,
     }),
     alertCount: row.alert_count,
-    relatedMerchantNos: row.related_merchant_nos,
+    relatedMerchantNos: merchantView ? [] : row.related_merchant_nos,
     containment: {
       terminalsSuspended: row.terminals_suspended,
       settlementHeld: row.hold_reason !== null,
@@ -190,7 +216,7 @@ export async function listIncidents(
     rows,
     limit,
     (row) => ({ at: row.opened_at, id: row.id }),
-    (row) => presentIncident(row, now),
+    (row) => presentIncident(row, now, principal),
   );
 }
 
@@ -261,6 +287,7 @@ async function incidentRow(db: Queryable, principal: Principal, id: string): Pro
 export async function getIncident(ctx: AppContext, principal: Principal, id: string) {
   authorise(principal, 'incidents.read');
   const row = await incidentRow(ctx.db, principal, id);
+  const merchantView = isMerchantViewer(principal);
   const [alerts, events, held, other] = await Promise.all([
     listAlerts(ctx, principal, { incidentId: id, limit: 500, drill: 'all' }),
     ctx.db.query<{ at: Date; kind: string; actor: string; text: { zh: string; en: string } }>(
@@ -271,10 +298,10 @@ export async function getIncident(ctx: AppContext, principal: Principal, id: str
     otherOpenIncident(ctx.db, { id: row.id, merchantNo: row.merchant_no, drill: row.drill }),
   ]);
   return {
-    ...presentIncident(row, ctx.now()),
-    rootCause: row.root_cause,
-    postMortem: row.post_mortem,
-    heldMoneyPlan: row.held_money_plan,
+    ...presentIncident(row, ctx.now(), principal),
+    rootCause: merchantView ? null : row.root_cause,
+    postMortem: merchantView ? null : row.post_mortem,
+    heldMoneyPlan: merchantView ? null : row.held_money_plan,
     heldMoney: held,
     allowedTransitions: allowedTransitions(row.status, principal.role, {
       hasRootCause: row.root_cause !== null,
@@ -283,12 +310,14 @@ export async function getIncident(ctx: AppContext, principal: Principal, id: str
       otherOpenIncident: other !== null,
     }),
     alerts: alerts.items,
-    timeline: events.rows.map((e) => ({
-      at: e.at.toISOString(),
-      kind: e.kind,
-      actor: e.actor,
-      text: e.text,
-    })),
+    timeline: events.rows
+      .filter((e) => !merchantView || !INTERNAL_TIMELINE_KINDS.has(e.kind))
+      .map((e) => ({
+        at: e.at.toISOString(),
+        kind: e.kind,
+        actor: merchantView && e.actor !== principal.username ? ACQUIRER_ACTOR : e.actor,
+        text: e.text,
+      })),
   };
 }
 
