@@ -60,6 +60,8 @@ export interface BootOptions {
   settlementSchedule?: boolean;
   /** Work the job queue (notifications, escalation, evidence) in this process. Default on. */
   jobs?: boolean;
+  /** How long a claimed job stays its worker's before another instance may take it. */
+  jobLeaseMs?: number;
   /** Where evidence files are kept; default `<dataDir>/evidence`, or none in memory. */
   evidenceDir?: string | null;
   /** SMTP server of notification e-mails; none: e-mail is off. */
@@ -206,10 +208,14 @@ export async function boot(options: BootOptions): Promise<Running> {
     } else {
       app.log.info('E-mail notifications are off: SETTLEGUARD_SMTP_URL is not set');
     }
-    const jobs = registerJobHandlers(new JobRunner(ctx, { log: app.log }), ctx, {
-      evidenceDir: evidenceDirOf(options),
-      notifications,
-    });
+    const jobs = registerJobHandlers(
+      new JobRunner(ctx, { log: app.log, leaseMs: options.jobLeaseMs ?? 60_000 }),
+      ctx,
+      {
+        evidenceDir: evidenceDirOf(options),
+        notifications,
+      },
+    );
     if (options.jobs ?? true) await jobs.start();
     const address = app.server.address();
     const port = typeof address === 'object' && address ? address.port : options.port;

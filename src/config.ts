@@ -57,6 +57,12 @@ export interface Config {
    * they all share.
    */
   evidenceDir: string;
+  /**
+   * How long a job claimed by an instance stays its own: a job whose instance died is taken
+   * again after this (SETTLEGUARD_JOB_LEASE_SECONDS, 15..3600, default 60). It must outlast the
+   * longest handler (a webhook delivery times out after 10 s).
+   */
+  jobLeaseMs: number;
   /** SMTP server for e-mail notifications (`smtp://host:port`); null: e-mail is off. */
   smtpUrl: string | null;
   /** The From of notification e-mails; set together with smtpUrl. */
@@ -135,6 +141,7 @@ export function loadConfig(options: {
       : DEFAULT_SETTLEMENT_POLICY,
     settlementSchedule: flag(env, 'SETTLEGUARD_SETTLEMENT_SCHEDULE', true),
     evidenceDir: path.resolve(cwd, env.SETTLEGUARD_EVIDENCE_DIR || path.join(dataDir, 'evidence')),
+    jobLeaseMs: integer(env, 'SETTLEGUARD_JOB_LEASE_SECONDS', 60, 15, 3600) * 1000,
     ...mailConfig(env),
     publicUrl: publicUrl(env.SETTLEGUARD_PUBLIC_URL),
   };
