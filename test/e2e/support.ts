@@ -8,6 +8,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { boot } from '../../src/boot.js';
+import type { Running } from '../../src/boot.js';
 import { launchBrowser } from './browser.js';
 
 const PROJECT_ROOT = path.resolve(import.meta.dirname, '../..');
@@ -139,6 +140,11 @@ export async function screenshot(
 /** A server, a browser and the pages opened in it, for one test file. */
 export interface ConsoleHarness {
   readonly baseUrl: string;
+  /**
+   * The running server, for what a browser test cannot do through the API: move its clock on
+   * (`server.ctx.now`) so that an acknowledgement falls due without waiting for it.
+   */
+  readonly server: Running;
   /** Calls the API as the admin; answers the parsed body, throws on any status but 2xx. */
   api: (method: string, route: string, body?: unknown) => Promise<unknown>;
   /** A page in a fresh browser context (no cookies, no stored language): Chinese, Shanghai time. */
@@ -159,7 +165,7 @@ export async function startHarness(): Promise<ConsoleHarness> {
   const browser: Browser = await launchBrowser();
   const adminToken = `test-admin-token-${randomBytes(12).toString('hex')}`;
   const dataDir = mkdtempSync(path.join(tmpdir(), 'settleguard-e2e-'));
-  let server: Awaited<ReturnType<typeof boot>>;
+  let server: Running;
   try {
     server = await boot({ port: 0, host: '127.0.0.1', dataDir, demo: false, adminToken });
   } catch (error) {
@@ -214,5 +220,5 @@ export async function startHarness(): Promise<ConsoleHarness> {
     rmSync(dataDir, { recursive: true, force: true });
   };
 
-  return { baseUrl, api, newPage, logIn, pageErrors, close };
+  return { baseUrl, server, api, newPage, logIn, pageErrors, close };
 }

@@ -1059,4 +1059,5 @@ export const en: Messages = {
   'deliveries.duration': '{ms} ms',
   'escalation.default': 'Default',
   'escalation.defaultHint': 'Nobody has set it: the built-in default applies until you save.',
+  'incidents.ackDueWas': 'Due by {at}',
 };

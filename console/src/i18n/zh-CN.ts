@@ -1027,6 +1027,7 @@ export const zhCN = {
   'deliveries.duration': '耗时 {ms} 毫秒',
   'escalation.default': '默认策略',
   'escalation.defaultHint': '尚未设置，当前使用系统默认策略；保存后即按您的设置执行。',
+  'incidents.ackDueWas': '应于 {at} 前确认',
 } as const;
 
 export type MessageKey = keyof typeof zhCN;

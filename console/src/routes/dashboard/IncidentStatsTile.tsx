@@ -9,6 +9,7 @@ import { formatFen } from '../common/money';
 import { ProblemAlert } from '../common/problem';
 import { useLoader } from '../common/use-loader';
 import { durationParts } from '../incidents/lifecycle';
+import { changesIncidents, useNotificationArrivals } from '../notifications/arrivals';
 
 // ECharts is large: fetched only when the overview shows the chart.
 const AlertsByRuleChart = lazy(() => import('./AlertsByRuleChart'));
@@ -34,6 +35,10 @@ export function useFormatDuration() {
 export function IncidentStatsTiles() {
   const { t } = useT();
   const stats = useLoader('incident-stats', (signal) => incidentApi.stats(signal));
+  // The figures move as incidents open, are acknowledged and resolved.
+  useNotificationArrivals((item) => {
+    if (changesIncidents(item) && item.drill !== true) stats.refresh();
+  });
   if (stats.status === 'failed') {
     return (
       <Card>

@@ -9,7 +9,7 @@ import {
   RollbackOutlined,
   UserSwitchOutlined,
 } from '@ant-design/icons';
-import { Alert, Button, Flex, Form, Input, Select, Space, message } from 'antd';
+import { Alert, Button, Flex, Form, Input, Radio, Space, message } from 'antd';
 import { useState } from 'react';
 import { incidentApi } from '../../api/endpoints';
 import { INCIDENT_SEVERITIES, ROOT_CAUSE_CATEGORIES } from '../../api/types';
@@ -306,7 +306,8 @@ function TransitionDialog(props: {
             { required: true, whitespace: true, message: t('incident.move.heldMoneyPlanRequired') },
           ]}
         >
-          <Input.TextArea rows={3} showCount maxLength={NOTE_LENGTH_MAX} />
+          {/* No counter: it would sit over the hint below. */}
+          <Input.TextArea rows={3} maxLength={NOTE_LENGTH_MAX} />
         </Form.Item>
       )}
       <Form.Item
@@ -333,7 +334,6 @@ interface RootCauseValues {
 function RootCauseDialog(props: DialogProps & { onDone: () => void }) {
   const { t } = useT();
   const [form] = Form.useForm<RootCauseValues>();
-  const category = Form.useWatch('category', form);
   const current = props.incident.rootCause ?? null;
   return (
     <ActionDialog<RootCauseValues>
@@ -362,26 +362,35 @@ function RootCauseDialog(props: DialogProps & { onDone: () => void }) {
         label={t('incident.rootCause.category')}
         rules={[{ required: true, message: t('incident.rootCause.categoryRequired') }]}
       >
-        <Select<RootCauseCategory>
-          virtual={false}
+        {/* Five categories, all in view: one click, nothing hidden in a dropdown. */}
+        <Radio.Group
           options={ROOT_CAUSE_CATEGORIES.map((value) => ({
             value,
             label: t(`rootCause.${value}`),
           }))}
         />
       </Form.Item>
-      {category === 'operator_error' && (
-        <Form.Item
-          name="operator"
-          label={t('incident.rootCause.operator')}
-          extra={t('incident.rootCause.operatorHint')}
-          rules={[
-            { required: true, whitespace: true, message: t('incident.rootCause.operatorRequired') },
-          ]}
-        >
-          <Input maxLength={USERNAME_LENGTH_MAX} autoComplete="off" />
-        </Form.Item>
-      )}
+      {/* An operator error names the operator: asked for only then. */}
+      <Form.Item noStyle dependencies={['category']}>
+        {({ getFieldValue }) =>
+          getFieldValue('category') === 'operator_error' ? (
+            <Form.Item
+              name="operator"
+              label={t('incident.rootCause.operator')}
+              extra={t('incident.rootCause.operatorHint')}
+              rules={[
+                {
+                  required: true,
+                  whitespace: true,
+                  message: t('incident.rootCause.operatorRequired'),
+                },
+              ]}
+            >
+              <Input maxLength={USERNAME_LENGTH_MAX} autoComplete="off" />
+            </Form.Item>
+          ) : null
+        }
+      </Form.Item>
       <Form.Item
         name="detail"
         label={t('incident.rootCause.detail')}
@@ -503,8 +512,8 @@ function SeverityDialog(props: DialogProps & { onDone: () => void }) {
       }}
     >
       <Form.Item name="severity" label={t('incident.severity')} rules={[{ required: true }]}>
-        <Select<IncidentSeverity>
-          virtual={false}
+        <Radio.Group
+          optionType="button"
           options={INCIDENT_SEVERITIES.map((value) => ({
             value,
             label: t(`incidentSeverity.${value}`),

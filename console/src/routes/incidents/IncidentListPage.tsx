@@ -1,5 +1,6 @@
 import { Card, Checkbox, Flex, Form, Tag, Typography } from 'antd';
 import type { TableColumnsType } from 'antd';
+import { useState } from 'react';
 import { Link, useNavigate } from 'react-router-dom';
 import { incidentApi } from '../../api/endpoints';
 import { INCIDENT_SEVERITIES, INCIDENT_STATUSES } from '../../api/types';
@@ -12,6 +13,7 @@ import { oneOf, useUrlFilter } from '../common/search-params';
 import { IncidentSeverityTag, IncidentStatusTag } from '../common/tags';
 import { useCursorList } from '../common/use-cursor-list';
 import { merchantPath } from '../merchants/MerchantListPage';
+import { changesIncidents, useNotificationArrivals } from '../notifications/arrivals';
 import { AckDue, DrillTag } from './IncidentTags';
 import { DRILL_VIEWS, INCIDENT_AGES, drillQuery, openedBeforeFor } from './lifecycle';
 import { incidentPath } from './paths';
@@ -81,7 +83,12 @@ export function IncidentListPage() {
 
   // The age becomes a time when the page is fetched, so that "older than 4 hours" stays true
   // of the rows shown however long the filter has been in the URL.
-  const list = useCursorList(JSON.stringify(codes), (cursor, signal) =>
+  // A new incident (or a change to one) arriving live reads the queue again from the top.
+  const [generation, setGeneration] = useState(0);
+  useNotificationArrivals((item) => {
+    if (changesIncidents(item)) setGeneration((value) => value + 1);
+  });
+  const list = useCursorList(`${JSON.stringify(codes)}:${generation}`, (cursor, signal) =>
     incidentApi.list(
       {
         status: status === 'active' ? undefined : status,

@@ -27,6 +27,7 @@ import { IncidentSeverityTag, IncidentStatusTag } from '../common/tags';
 import { useLoader } from '../common/use-loader';
 import { merchantPath } from '../merchants/MerchantListPage';
 import { NotFoundPage } from '../not-found/NotFoundPage';
+import { useNotificationArrivals } from '../notifications/arrivals';
 import { useCurrentUser } from '../session/session';
 import { terminalPath } from '../terminals/TerminalListPage';
 import { CaseFileSection } from './CaseFileSection';
@@ -42,6 +43,10 @@ export function IncidentPage() {
   const { t } = useT();
   const incidentId = useParams().incidentId ?? '';
   const incident = useLoader(incidentId, (signal) => incidentApi.get(incidentId, signal));
+  // Someone else acting on this incident (or an escalation) shows here without a reload.
+  useNotificationArrivals((item) => {
+    if (item.incidentId === incidentId) incident.refresh();
+  });
 
   if (
     incident.status === 'failed' &&

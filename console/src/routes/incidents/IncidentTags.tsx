@@ -46,14 +46,24 @@ export function AckDue({
     );
   }
   if (incident.ackOverdue === true) {
-    return (
+    const tag = (
       <Tag color="red" icon={<ClockCircleOutlined />}>
-        <Identifier>
-          {incident.ackDueAt
-            ? t('incidents.ackOverdueSince', { at: formatDateTime(incident.ackDueAt) })
-            : t('incidents.ackOverdue')}
-        </Identifier>
+        {compact || !incident.ackDueAt
+          ? t('incidents.ackOverdue')
+          : t('incidents.ackOverdueSince', { at: formatDateTime(incident.ackDueAt) })}
       </Tag>
+    );
+    if (!compact || !incident.ackDueAt) return tag;
+    // In the queue the due time goes under the tag, so that the column stays narrow.
+    return (
+      <span>
+        {tag}
+        <Typography.Text type="danger" style={{ display: 'block', fontSize: 12 }}>
+          <Identifier>
+            {t('incidents.ackDueWas', { at: formatDateTime(incident.ackDueAt) })}
+          </Identifier>
+        </Typography.Text>
+      </span>
     );
   }
   if (incident.ackDueAt && incident.status === 'open') {

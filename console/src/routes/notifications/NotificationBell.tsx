@@ -8,7 +8,15 @@ import { ProblemAlert } from '../common/problem';
 import { IncidentSeverityTag } from '../common/tags';
 import { incidentPath } from '../incidents/paths';
 import { knownKey } from '../incidents/texts';
+import { announceArrival } from './arrivals';
 import { useNotifications } from './use-notifications';
+
+/** Notifications that ask for someone's attention now. */
+function popsUp(item: ConsoleNotification): boolean {
+  return (
+    item.kind === 'page' || item.type === 'incident.opened' || item.type === 'incident.escalated'
+  );
+}
 
 /** A console path from the server (`/incidents/…`), never a link to another site. */
 function safeLink(link: string | null | undefined): string | null {
@@ -49,12 +57,16 @@ export function NotificationBell() {
   };
 
   const state = useNotifications((item) => {
+    announceArrival(item);
+    // Only what asks for someone pops up: a new incident, an escalation, a page. The rest
+    // (an incident resolved, a hold released…) waits in the bell.
+    if (!popsUp(item)) return;
     const { title, text } = textOf(item);
     toast.open({
       key: item.id,
       placement: 'topRight',
       duration: 8,
-      type: item.severity === 'P1' ? 'error' : 'warning',
+      type: item.severity === 'P1' && item.drill !== true ? 'error' : 'warning',
       title: (
         <>
           {item.drill === true && (

@@ -264,7 +264,6 @@ function CreateWebhookDialog(props: {
 }) {
   const { t } = useT();
   const [form] = Form.useForm<CreateValues>();
-  const all = Form.useWatch('all', form) ?? true;
   const eventText = useEventText();
   return (
     <ActionDialog<CreateValues>
@@ -304,18 +303,24 @@ function CreateWebhookDialog(props: {
       <Form.Item name="all" valuePropName="checked" style={{ marginBottom: 8 }}>
         <Checkbox>{t('webhooks.allEvents')}</Checkbox>
       </Form.Item>
-      {!all && (
-        <Form.Item
-          name="events"
-          label={t('webhooks.events')}
-          rules={[{ required: true, type: 'array', min: 1, message: t('webhooks.eventsRequired') }]}
-        >
-          <Checkbox.Group
-            style={{ display: 'flex', flexDirection: 'column', gap: 4 }}
-            options={EVENT_TYPES.map((type) => ({ value: type, label: eventText(type) }))}
-          />
-        </Form.Item>
-      )}
+      <Form.Item noStyle dependencies={['all']}>
+        {({ getFieldValue }) =>
+          getFieldValue('all') === true ? null : (
+            <Form.Item
+              name="events"
+              label={t('webhooks.events')}
+              rules={[
+                { required: true, type: 'array', min: 1, message: t('webhooks.eventsRequired') },
+              ]}
+            >
+              <Checkbox.Group
+                style={{ display: 'flex', flexDirection: 'column', gap: 4 }}
+                options={EVENT_TYPES.map((type) => ({ value: type, label: eventText(type) }))}
+              />
+            </Form.Item>
+          )
+        }
+      </Form.Item>
     </ActionDialog>
   );
 }
