@@ -12,7 +12,10 @@
  *
  * Needs the built console (`npm run build`) and Chromium at /usr/bin/chromium.
  */
-import { createHash } from 'node:crypto';
+import { createHash, createHmac } from 'node:crypto';
+import { createServer } from 'node:http';
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -26,6 +29,7 @@ const RISK_USER = 'risk-incidents-e2e';
 /** The operator whose change the root cause blames: a real user, as the server checks. */
 const OPS_USER = 'ops-incidents-e2e';
 const MERCHANT_USER = 'yunshan-incidents-e2e';
+const ADMIN_USER = 'admin-incidents-e2e';
 
 /** How far the server's clock is moved on: past the 5 minutes a P1 has to be acknowledged. */
 const CLOCK_SHIFT_MS = 10 * 60_000;
@@ -59,6 +63,45 @@ const PLAN = '核实后解除暂停，款项按原路结算给晨光便利店';
 const LESSONS = ['多商户终端须限制可选商户', '装机时核对终端绑定的商户号'];
 const SENT_TO = '中国工商银行北京分行风险管理部';
 const SENT_REFERENCE = 'ICBC-BJ-2026-0105-17';
+
+/** A request the test's webhook receiver got. */
+interface Received {
+  id: string;
+  timestamp: string;
+  signature: string;
+  body: string;
+}
+
+/** A local webhook receiver on port 0 that keeps what it gets and answers 204. */
+async function startReceiver(): Promise<{ server: Server; url: string; received: Received[] }> {
+  const received: Received[] = [];
+  const server = createServer((request, response) => {
+    const chunks: Buffer[] = [];
+    request.on('data', (chunk: Buffer) => chunks.push(chunk));
+    request.on('end', () => {
+      const header = (name: string) => String(request.headers[name] ?? '');
+      received.push({
+        id: header('webhook-id'),
+        timestamp: header('webhook-timestamp'),
+        signature: header('webhook-signature'),
+        body: Buffer.concat(chunks).toString('utf8'),
+      });
+      response.writeHead(204).end();
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  return { server, url: `http://127.0.0.1:${port}/settleguard`, received };
+}
+
+/** Standard Webhooks: v1,<base64 HMAC-SHA256 of "id.timestamp.body"> keyed by the secret's bytes. */
+function signatureOf(secret: string, message: Received): string {
+  const key = Buffer.from(secret.replace(/^whsec_/, ''), 'base64');
+  const mac = createHmac('sha256', key).update(
+    `${message.id}.${message.timestamp}.${message.body}`,
+  );
+  return `v1,${mac.digest('base64')}`;
+}
 
 interface IncidentBody {
   id: string;
@@ -145,6 +188,7 @@ describe.skipIf(skipBrowserTests)('the incident playbook in the console', () => 
     expect(imported.failed).toEqual([]);
     await h().api('POST', '/users', { username: RISK_USER, role: 'risk', password: PASSWORD });
     await h().api('POST', '/users', { username: OPS_USER, role: 'ops', password: PASSWORD });
+    await h().api('POST', '/users', { username: ADMIN_USER, role: 'admin', password: PASSWORD });
     await h().api('POST', '/users', {
       username: MERCHANT_USER,
       role: 'merchant',
@@ -478,6 +522,84 @@ describe.skipIf(skipBrowserTests)('the incident playbook in the console', () => 
     await page.getByText('Operator error', { exact: true }).waitFor();
     await page.getByRole('button', { name: 'Download PDF' }).waitFor();
     await shot(page, '09-incident-en');
+  });
+
+  it('lets an admin add a webhook (secret shown once), test it, redeliver, disable it, and set escalation', async () => {
+    const receiver = await startReceiver();
+    try {
+      const page = await newPage();
+      await h().logIn(page, ADMIN_USER);
+      await page.getByRole('link', { name: '通知设置', exact: true }).click();
+      await page.getByRole('heading', { name: '通知设置', level: 1 }).waitFor();
+
+      await page.getByRole('button', { name: '新增 Webhook' }).click();
+      const create = dialog(page, '新增 Webhook');
+      await create.getByLabel('接收地址').fill(receiver.url);
+      await create.getByLabel('备注（可选）').fill('收单前置系统');
+      await create.getByRole('button', { name: '保存', exact: true }).click();
+      const created = dialog(page, 'Webhook 已创建');
+      await created.getByText('签名密钥只显示这一次').waitFor();
+      const secret = (await created.locator('[data-secret]').textContent()) ?? '';
+      expect(secret).toMatch(/^whsec_[A-Za-z0-9+/=]+$/);
+      await shot(page, '10-webhook-secret', { fullPage: false });
+      await created.getByRole('button', { name: '已保存密钥' }).click();
+      await created.waitFor({ state: 'detached' });
+      // Shown once: nowhere on the page any more.
+      expect(await page.content()).not.toContain(secret);
+
+      const row = page.getByRole('row').filter({ hasText: receiver.url });
+      await row.getByText('启用').waitFor();
+      await row.getByRole('button', { name: '发送测试' }).click();
+      await page.getByText('已发送测试通知').waitFor();
+
+      await row.getByRole('button', { name: '推送记录' }).click();
+      const log = page.getByRole('dialog', { name: /推送记录/ });
+      const delivered = log.getByRole('row').filter({ hasText: '已送达' });
+      await expect
+        .poll(async () => {
+          await log.getByRole('button', { name: '刷新' }).click();
+          return delivered.count();
+        })
+        .toBeGreaterThan(0);
+      await log.getByRole('row').filter({ hasText: '测试' }).first().waitFor();
+      const first = receiver.received[0];
+      if (!first) throw new Error('the receiver got nothing');
+      expect(JSON.parse(first.body)).toMatchObject({ type: 'webhook.test' });
+      expect(first.signature.split(' ')).toContain(signatureOf(secret, first));
+      await shot(page, '11-deliveries');
+
+      await delivered.first().getByRole('button', { name: '重新推送' }).click();
+      await page.getByText('已安排重新推送').waitFor();
+      await expect.poll(() => receiver.received.length).toBeGreaterThan(1);
+      const again = receiver.received[1];
+      expect(again?.id).toBe(first.id);
+      expect(again?.body).toBe(first.body);
+      await page.keyboard.press('Escape');
+      await log.waitFor({ state: 'hidden' });
+
+      await row.getByRole('button', { name: '停用' }).click();
+      await page.getByRole('tooltip').getByRole('button', { name: '停用' }).click();
+      await row.getByText('已停用').waitFor();
+      expect(await row.getByRole('button', { name: '发送测试' }).count()).toBe(0);
+
+      await page.getByRole('tab', { name: '升级策略' }).click();
+      const policy = page.getByRole('form', { name: 'P1 升级策略' });
+      await policy.getByText('默认策略', { exact: true }).waitFor();
+      const notify = policy.getByLabel('通知对象').first();
+      await notify.fill(RISK_USER);
+      await notify.press('Enter');
+      await policy.getByRole('button', { name: '保存 P1 策略' }).click();
+      await page.getByText('P1 升级策略已保存').waitFor();
+      const saved = (await h().api('GET', '/escalation-policies/P1')) as {
+        isDefault: boolean;
+        levels: { notify: string[] }[];
+      };
+      expect(saved.isDefault).toBe(false);
+      expect(saved.levels[0]?.notify).toContain(RISK_USER);
+      await shot(page, '12-escalation');
+    } finally {
+      await new Promise((resolve) => receiver.server.close(resolve));
+    }
   });
 
   it('raised no uncaught errors in the pages', () => {

@@ -1060,4 +1060,5 @@ export const en: Messages = {
   'escalation.default': 'Default',
   'escalation.defaultHint': 'Nobody has set it: the built-in default applies until you save.',
   'incidents.ackDueWas': 'Due by {at}',
+  'deliveries.refresh': 'Refresh',
 };

@@ -1028,6 +1028,7 @@ export const zhCN = {
   'escalation.default': '默认策略',
   'escalation.defaultHint': '尚未设置，当前使用系统默认策略；保存后即按您的设置执行。',
   'incidents.ackDueWas': '应于 {at} 前确认',
+  'deliveries.refresh': '刷新',
 } as const;
 
 export type MessageKey = keyof typeof zhCN;

@@ -221,7 +221,6 @@ function PolicyEditor(props: {
                       min={0.5}
                       max={ACK_MINUTES_MAX}
                       step={0.5}
-                      precision={1}
                       suffix={t('escalation.minutes')}
                       style={{ width: 160 }}
                     />

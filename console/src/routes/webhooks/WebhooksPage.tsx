@@ -465,9 +465,18 @@ function Deliveries({ webhook }: { webhook: Webhook }) {
   return (
     <Flex vertical gap={12}>
       {toastHolder}
-      <Typography.Paragraph type="secondary" style={{ margin: 0 }}>
-        <ApiOutlined /> {t('deliveries.hint')}
-      </Typography.Paragraph>
+      <Flex justify="space-between" align="flex-start" gap={12}>
+        <Typography.Paragraph type="secondary" style={{ margin: 0 }}>
+          <ApiOutlined /> {t('deliveries.hint')}
+        </Typography.Paragraph>
+        <Button
+          icon={<ReloadOutlined />}
+          onClick={() => setGeneration((value) => value + 1)}
+          loading={list.loading}
+        >
+          {t('deliveries.refresh')}
+        </Button>
+      </Flex>
       {error !== null && <ProblemAlert error={error} />}
       <CursorTable<WebhookDelivery>
         list={list}
