@@ -42,6 +42,11 @@ function cut(value: Bilingual, max: number): Bilingual {
 
 const DRILL: Bilingual = { zh: '【演练】', en: '[DRILL] ' };
 
+/** A text with the drill mark taken out, so that it is put once at the front, not twice. */
+function unmarked(text: Bilingual): Bilingual {
+  return { zh: text.zh.replaceAll(DRILL.zh, ''), en: text.en.replaceAll(DRILL.en, '') };
+}
+
 /** The bell's text for an event. */
 export function eventNotificationText(input: {
   /** An EventType, or a test message's type. */
@@ -165,10 +170,8 @@ export function eventNotificationText(input: {
       };
   }
   if (input.drill) {
-    result = {
-      title: { zh: DRILL.zh + result.title.zh, en: DRILL.en + result.title.en },
-      body: result.body,
-    };
+    const title = unmarked(result.title);
+    result = { title: { zh: DRILL.zh + title.zh, en: DRILL.en + title.en }, body: result.body };
   }
   return { title: cut(result.title, TITLE_LENGTH_MAX), body: cut(result.body, BODY_LENGTH_MAX) };
 }
@@ -197,11 +200,12 @@ export function pageNotificationText(input: {
 }): NotificationText {
   const { incident } = input;
   const drill = incident.drill ? DRILL : { zh: '', en: '' };
+  const title = unmarked(incident.title);
   return {
     title: cut(
       {
-        zh: `${drill.zh}请确认 ${incident.severity} 事件：${incident.title.zh}`,
-        en: `${drill.en}Please acknowledge ${incident.severity} incident: ${incident.title.en}`,
+        zh: `${drill.zh}请确认 ${incident.severity} 事件：${title.zh}`,
+        en: `${drill.en}Please acknowledge ${incident.severity} incident: ${title.en}`,
       },
       TITLE_LENGTH_MAX,
     ),

@@ -8,7 +8,7 @@ import {
   roleOfEntry,
 } from './escalation.js';
 import { maskEmail, normaliseEmail, webhookUrlProblem } from './addresses.js';
-import { eventNotificationText, pageEmail } from './messages.js';
+import { eventNotificationText, pageNotificationText, pageEmail } from './messages.js';
 
 describe('Standard Webhooks signing', () => {
   it("matches the scheme's published example", () => {
@@ -125,6 +125,29 @@ describe('texts', () => {
       link: '/incidents/i-1',
     });
     expect(mail.text.indexOf('开立时间：2026-11-26 16:00:00（北京时间）')).toBeGreaterThan(0);
+    // A drill's own title carries the mark already: it is said once.
+    const drillTitle = { zh: '【演练】终端与商户不符', en: '[DRILL] Terminal used elsewhere' };
+    const acknowledged = eventNotificationText({
+      type: 'incident.acknowledged',
+      data: { incidentId: 'i-2', title: drillTitle, by: 'risk.li' },
+      drill: true,
+    });
+    expect(acknowledged.title.zh.match(/【演练】/g)).toHaveLength(1);
+    expect(acknowledged.title.en.match(/\[DRILL\]/g)).toHaveLength(1);
+    const page = pageNotificationText({
+      incident: {
+        id: 'i-2',
+        severity: 'P1',
+        status: 'open',
+        merchantNo: '123456789012345',
+        title: drillTitle,
+        openedAt: new Date('2026-11-26T08:00:00Z'),
+        drill: true,
+      },
+      level: 1,
+      round: 1,
+    });
+    expect(page.title.zh).toBe('【演练】请确认 P1 事件：终端与商户不符');
     expect(mail.text.indexOf('需要确认')).toBeLessThan(mail.text.indexOf('needs acknowledging'));
   });
 });
