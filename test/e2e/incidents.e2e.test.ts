@@ -423,7 +423,14 @@ describe.skipIf(skipBrowserTests)('the incident playbook in the console', () => 
     await page.goto(`${h().baseUrl}/incidents/${theIncident().id}`);
     await page.getByRole('heading', { name: theIncident().title.zh, level: 1 }).waitFor();
     await page.getByRole('heading', { name: '处置时间线' }).waitFor();
+    await page.locator('.ant-timeline [data-kind="closed"]').waitFor();
     expect(await page.getByRole('toolbar').count()).toBe(0);
+    // The acquirer's internal work is not its to see, nor shown as missing.
+    expect(await page.getByRole('heading', { name: '根因与复盘' }).count()).toBe(0);
+    expect(await page.getByText(COMMENT).count()).toBe(0);
+    expect(
+      await page.locator('.ant-descriptions').getByText('处理人', { exact: true }).count(),
+    ).toBe(0);
     expect(await page.getByRole('button', { name: '下载 PDF' }).count()).toBe(0);
     expect(await page.getByRole('link', { name: '应急演练' }).count()).toBe(0);
   });

@@ -1061,4 +1061,6 @@ export const en: Messages = {
   'escalation.defaultHint': 'Nobody has set it: the built-in default applies until you save.',
   'incidents.ackDueWas': 'Due by {at}',
   'deliveries.refresh': 'Refresh',
+  'incidents.ackedAt': 'Acknowledged at {at}',
+  'actor.acquirer': 'Acquirer',
 };

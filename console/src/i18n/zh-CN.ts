@@ -1029,6 +1029,8 @@ export const zhCN = {
   'escalation.defaultHint': '尚未设置，当前使用系统默认策略；保存后即按您的设置执行。',
   'incidents.ackDueWas': '应于 {at} 前确认',
   'deliveries.refresh': '刷新',
+  'incidents.ackedAt': '已于 {at} 确认',
+  'actor.acquirer': '收单机构',
 } as const;
 
 export type MessageKey = keyof typeof zhCN;

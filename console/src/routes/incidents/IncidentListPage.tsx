@@ -17,6 +17,8 @@ import { changesIncidents, useNotificationArrivals } from '../notifications/arri
 import { AckDue, DrillTag } from './IncidentTags';
 import { DRILL_VIEWS, INCIDENT_AGES, drillQuery, openedBeforeFor } from './lifecycle';
 import { incidentPath } from './paths';
+import { seesInternalWork } from './permissions';
+import { useCurrentUser } from '../session/session';
 
 const FILTER_KEYS = [
   'status',
@@ -66,6 +68,8 @@ export function IncidentListPage() {
   const { t, formatDateTime, localize } = useT();
   const navigate = useNavigate();
   const [filter, setFilter] = useUrlFilter(FILTER_KEYS);
+  // A merchant user's view has no assignee (the acquirer's internal work): no column, no filter.
+  const internal = seesInternalWork(useCurrentUser().role);
   const status = oneOf(STATUS_FILTERS, filter.status);
   const severity = oneOf(INCIDENT_SEVERITIES, filter.severity);
   const age = oneOf(INCIDENT_AGES, filter.age);
@@ -156,16 +160,20 @@ export function IncidentListPage() {
         </Flex>
       ),
     },
-    {
-      title: t('incidents.col.assignee'),
-      dataIndex: 'assignee',
-      render: (value: string | null | undefined) =>
-        value ? (
-          <Identifier>{value}</Identifier>
-        ) : (
-          <Typography.Text type="secondary">{t('incidents.unassigned')}</Typography.Text>
-        ),
-    },
+    ...(internal
+      ? [
+          {
+            title: t('incidents.col.assignee'),
+            dataIndex: 'assignee',
+            render: (value: string | null | undefined) =>
+              value ? (
+                <Identifier>{value}</Identifier>
+              ) : (
+                <Typography.Text type="secondary">{t('incidents.unassigned')}</Typography.Text>
+              ),
+          },
+        ]
+      : []),
     {
       title: t('incidents.col.containment'),
       key: 'containment',
@@ -223,14 +231,16 @@ export function IncidentListPage() {
             }))}
             width={150}
           />
-          <SearchFilter
-            id="incident-assignee"
-            label={t('incidents.assignee')}
-            placeholder={t('incidents.assigneePlaceholder')}
-            value={filter.assignee}
-            onSearch={(value) => setFilter('assignee', value)}
-            width={220}
-          />
+          {internal && (
+            <SearchFilter
+              id="incident-assignee"
+              label={t('incidents.assignee')}
+              placeholder={t('incidents.assigneePlaceholder')}
+              value={filter.assignee}
+              onSearch={(value) => setFilter('assignee', value)}
+              width={220}
+            />
+          )}
           <SearchFilter
             id="incident-merchant"
             label={t('incidents.merchantNo')}

@@ -36,7 +36,7 @@ import { IncidentActions } from './IncidentActions';
 import { IncidentTimeline } from './IncidentTimeline';
 import { AckDue, DrillTag } from './IncidentTags';
 import { LIFECYCLE, lifecycleStep } from './lifecycle';
-import { canReadCaseFile } from './permissions';
+import { canReadCaseFile, seesInternalWork } from './permissions';
 import { knownKey } from './texts';
 
 export function IncidentPage() {
@@ -135,9 +135,11 @@ function IncidentView({
           </SectionCard>
         </Col>
       </Row>
-      <SectionCard title={t('incident.findings')}>
-        <Findings incident={incident} />
-      </SectionCard>
+      {seesInternalWork(user.role) && (
+        <SectionCard title={t('incident.findings')}>
+          <Findings incident={incident} />
+        </SectionCard>
+      )}
       <SectionCard title={t('incident.timeline')}>
         <IncidentTimeline incident={incident} onChanged={onChanged} />
       </SectionCard>
@@ -191,6 +193,7 @@ function LifecycleSteps({ incident }: { incident: IncidentDetail }) {
 
 function SummaryDetails({ incident }: { incident: IncidentDetail }) {
   const { t, formatDateTime } = useT();
+  const internal = seesInternalWork(useCurrentUser().role);
   const when = (iso: string | null | undefined, by?: string | null) =>
     iso ? (
       <Identifier>
@@ -212,15 +215,6 @@ function SummaryDetails({ incident }: { incident: IncidentDetail }) {
       ),
     },
     {
-      key: 'assignee',
-      label: t('incident.assignee'),
-      children: incident.assignee ? (
-        <Identifier>{incident.assignee}</Identifier>
-      ) : (
-        <Typography.Text type="secondary">{t('incidents.unassigned')}</Typography.Text>
-      ),
-    },
-    {
       key: 'severity',
       label: t('incident.severity'),
       children: <IncidentSeverityTag severity={incident.severity} />,
@@ -237,6 +231,17 @@ function SummaryDetails({ incident }: { incident: IncidentDetail }) {
       children: <AckDue incident={incident} />,
     },
   ];
+  if (internal) {
+    items.splice(1, 0, {
+      key: 'assignee',
+      label: t('incident.assignee'),
+      children: incident.assignee ? (
+        <Identifier>{incident.assignee}</Identifier>
+      ) : (
+        <Typography.Text type="secondary">{t('incidents.unassigned')}</Typography.Text>
+      ),
+    });
+  }
   if (incident.resolvedAt) {
     items.push({
       key: 'resolvedAt',

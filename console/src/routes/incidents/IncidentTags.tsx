@@ -37,10 +37,12 @@ export function AckDue({
     return (
       <Typography.Text type="secondary">
         <Identifier>
-          {t('incidents.ackedBy', {
-            username: incident.acknowledgedBy ?? '',
-            at: formatDateTime(incident.acknowledgedAt),
-          })}
+          {incident.acknowledgedBy
+            ? t('incidents.ackedBy', {
+                username: incident.acknowledgedBy,
+                at: formatDateTime(incident.acknowledgedAt),
+              })
+            : t('incidents.ackedAt', { at: formatDateTime(incident.acknowledgedAt) })}
         </Identifier>
       </Typography.Text>
     );

@@ -76,3 +76,12 @@ export function canStartDrills(role: Role): boolean {
 export function canManageNotifications(role: Role): boolean {
   return NOTIFICATION_ADMIN_ROLES.includes(role);
 }
+
+/**
+ * Sees the acquirer's internal work on an incident (assignee, who acknowledged, root cause,
+ * post-mortem): staff. A merchant user's view leaves it out, so its screens do not show it
+ * as missing either.
+ */
+export function seesInternalWork(role: Role): boolean {
+  return role !== 'merchant';
+}
