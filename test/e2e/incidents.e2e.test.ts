@@ -294,7 +294,7 @@ describe.skipIf(skipBrowserTests)('the incident playbook in the console', () => 
     await timeline.locator('[data-kind="assigned"]').waitFor();
   });
 
-  it('adds an evidence file, shows its SHA-256 and verifies the evidence', async () => {
+  it('adds an evidence file, shows its SHA-256, verifies the evidence and downloads the bundle', async () => {
     const file = path.join(scratch, 'call-note.txt');
     writeFileSync(file, EVIDENCE_TEXT);
     const sha256 = createHash('sha256').update(EVIDENCE_TEXT).digest('hex');
@@ -314,6 +314,16 @@ describe.skipIf(skipBrowserTests)('the incident playbook in the console', () => 
       .getByRole('status')
       .filter({ hasText: /全部 \d+ 份证据校验通过/ })
       .waitFor();
+
+    // The bundle to check offline: a tar holding the file under its hash.
+    const [bundle] = await Promise.all([
+      page.waitForEvent('download'),
+      page.getByRole('button', { name: '下载证据包' }).click(),
+    ]);
+    expect(bundle.suggestedFilename()).toMatch(/\.tar$/);
+    const tar = path.join(scratch, bundle.suggestedFilename());
+    await bundle.saveAs(tar);
+    expect(readFileSync(tar).toString('latin1')).toContain(sha256);
     await shot(page, '03-evidence');
   });
 

@@ -237,6 +237,9 @@ export const evidenceApi = {
     form.append('file', file, file.name);
     return upload<EvidenceItem>(incidentRoute(incidentId, 'evidence'), form);
   },
+  /** The offline-checkable bundle: files named by hash, manifest, SHA256SUMS (a tar). */
+  bundle: (incidentId: string) =>
+    download(incidentRoute(incidentId, 'evidence/export'), `evidence-${incidentId}.tar`),
   verify: (incidentId: string, signal?: AbortSignal) =>
     request<EvidenceVerification>(incidentRoute(incidentId, 'evidence/verify'), { signal }),
   content: (incidentId: string, evidenceId: string, fallbackName: string) =>

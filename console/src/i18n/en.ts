@@ -798,7 +798,7 @@ export const en: Messages = {
   'evidence.tooLarge': 'The file is too large: at most {max}',
   'evidence.verify': 'Verify evidence',
   'evidence.verifyHint':
-    "Recomputes every item's SHA-256 to check that neither the files nor their records changed.",
+    "Recomputes every item's SHA-256 to check that neither the files nor their records changed; the bundle (a tar) carries SHA256SUMS to check offline with sha256sum -c.",
   'evidence.verified': 'All {count} item(s) verified: nothing changed.',
   'evidence.verifyFailed': '{count} problem(s) found: evidence may have been altered.',
   'evidence.verifyFailedHint':
@@ -1063,4 +1063,5 @@ export const en: Messages = {
   'deliveries.refresh': 'Refresh',
   'incidents.ackedAt': 'Acknowledged at {at}',
   'actor.acquirer': 'Acquirer',
+  'evidence.bundle': 'Download evidence bundle',
 };

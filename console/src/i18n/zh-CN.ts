@@ -774,7 +774,8 @@ export const zhCN = {
   'evidence.added': '证据已添加，SHA-256 {hash}…',
   'evidence.tooLarge': '文件过大：最大 {max}',
   'evidence.verify': '校验证据',
-  'evidence.verifyHint': '重新计算每份证据的 SHA-256，检查文件和记录是否被改动。',
+  'evidence.verifyHint':
+    '重新计算每份证据的 SHA-256，检查文件和记录是否被改动；证据包（tar）附 SHA256SUMS，可离线用 sha256sum -c 校验。',
   'evidence.verified': '全部 {count} 份证据校验通过，未被改动。',
   'evidence.verifyFailed': '发现 {count} 个问题：证据可能已被改动。',
   'evidence.verifyFailedHint':
@@ -1031,6 +1032,7 @@ export const zhCN = {
   'deliveries.refresh': '刷新',
   'incidents.ackedAt': '已于 {at} 确认',
   'actor.acquirer': '收单机构',
+  'evidence.bundle': '下载证据包',
 } as const;
 
 export type MessageKey = keyof typeof zhCN;

@@ -2,6 +2,7 @@ import {
   CheckCircleFilled,
   CloseCircleFilled,
   DownloadOutlined,
+  FileZipOutlined,
   SafetyOutlined,
   UploadOutlined,
 } from '@ant-design/icons';
@@ -49,6 +50,7 @@ export function EvidenceSection({
   );
   const [verification, setVerification] = useState<EvidenceVerification | null>(null);
   const [verifying, setVerifying] = useState(false);
+  const [exporting, setExporting] = useState(false);
   const [verifyError, setVerifyError] = useState<unknown>(null);
 
   const verify = async () => {
@@ -80,6 +82,20 @@ export function EvidenceSection({
         <Flex gap={12} align="center" wrap>
           <Button icon={<SafetyOutlined />} loading={verifying} onClick={() => void verify()}>
             {t('evidence.verify')}
+          </Button>
+          <Button
+            icon={<FileZipOutlined />}
+            loading={exporting}
+            onClick={() => {
+              setExporting(true);
+              setVerifyError(null);
+              evidenceApi
+                .bundle(incidentId)
+                .then(saveFile, setVerifyError)
+                .finally(() => setExporting(false));
+            }}
+          >
+            {t('evidence.bundle')}
           </Button>
           <Typography.Text type="secondary">{t('evidence.verifyHint')}</Typography.Text>
         </Flex>
