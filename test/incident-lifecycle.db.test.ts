@@ -550,6 +550,10 @@ describe('incident lifecycle over HTTP', () => {
     staffNames.delete('screening');
     for (const entry of own.body.timeline) {
       expect(staffNames.has(entry.actor) && entry.actor !== 'acquirer', entry.actor).toBe(false);
+      for (const name of staffNames) {
+        expect(entry.text.zh, entry.kind).not.toContain(name);
+        expect(entry.text.en, entry.kind).not.toContain(name);
+      }
     }
     const listed = await call<{ items: Incident[] }>('GET', '/api/v1/incidents', 'merchA');
     expect(listed.body.items[0]).toMatchObject({ assignee: null, acknowledgedBy: null });

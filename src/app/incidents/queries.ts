@@ -312,12 +312,21 @@ export async function getIncident(ctx: AppContext, principal: Principal, id: str
     alerts: alerts.items,
     timeline: events.rows
       .filter((e) => !merchantView || !INTERNAL_TIMELINE_KINDS.has(e.kind))
-      .map((e) => ({
-        at: e.at.toISOString(),
-        kind: e.kind,
-        actor: merchantView && e.actor !== principal.username ? ACQUIRER_ACTOR : e.actor,
-        text: e.text,
-      })),
+      .map((e) => {
+        const hidden = merchantView && e.actor !== principal.username;
+        return {
+          at: e.at.toISOString(),
+          kind: e.kind,
+          actor: hidden ? ACQUIRER_ACTOR : e.actor,
+          // The staff member is named in the text too ("rita 已确认事件"): the acquirer instead.
+          text: hidden
+            ? {
+                zh: e.text.zh.replaceAll(e.actor, '收单机构'),
+                en: e.text.en.replaceAll(e.actor, 'the acquirer'),
+              }
+            : e.text,
+        };
+      }),
   };
 }
 
