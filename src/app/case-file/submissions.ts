@@ -7,6 +7,7 @@ import type { Queryable } from '../../storage/database.js';
 import type { AppContext } from '../context.js';
 import { authorise, ensureInScope } from '../context.js';
 import { lockAuditChain, recordAudit } from '../audit.js';
+import { addIncidentEvent } from '../incidents/timeline.js';
 import { DomainError, issue, type FieldIssue } from '../../core/errors.js';
 import type { Principal } from '../../core/roles.js';
 import {
@@ -166,20 +167,17 @@ export async function recordCaseFileSent(
     if (!row) throw new Error('submission row not returned');
     const channel = CHANNEL_NAMES[sent.channel];
     const ref = sent.reference;
-    await tx.query(
-      `INSERT INTO incident_events (incident_id, at, kind, actor, text, data)
-       VALUES ($1, $2, 'case_file_sent', $3, $4, $5)`,
-      [
-        incident.id,
-        at,
-        principal.username,
-        JSON.stringify({
-          zh: `事件函已通过${channel.zh}发送至 ${sent.sentTo}${ref ? `，对方编号 ${ref}` : ''}`,
-          en: `Case file sent to ${sent.sentTo} by ${channel.en.toLowerCase()}${ref ? `, their reference ${ref}` : ''}`,
-        }),
-        JSON.stringify({ submissionId: id, ...after }),
-      ],
-    );
+    await addIncidentEvent(tx, {
+      incidentId: incident.id,
+      at,
+      kind: 'case_file_sent',
+      actor: principal.username,
+      text: {
+        zh: `事件函已通过${channel.zh}发送至 ${sent.sentTo}${ref ? `，对方编号 ${ref}` : ''}`,
+        en: `Case file sent to ${sent.sentTo} by ${channel.en.toLowerCase()}${ref ? `, their reference ${ref}` : ''}`,
+      },
+      data: { submissionId: id, ...after },
+    });
     await tx.query('UPDATE incidents SET updated_at = GREATEST(updated_at, $2) WHERE id = $1', [
       incident.id,
       at,

@@ -7,6 +7,7 @@
 import type { Queryable } from '../../storage/database.js';
 import type { AppContext } from '../context.js';
 import { lockAuditChain, recordAudit } from '../audit.js';
+import { addIncidentEvent } from '../incidents/timeline.js';
 import { DomainError } from '../../core/errors.js';
 import { EVIDENCE_ITEMS_MAX, type EvidenceKind } from '../../core/evidence.js';
 
@@ -159,27 +160,23 @@ export async function recordEvidence(
     );
     const row = rows[0];
     if (!row) throw new Error('evidence row not returned');
-    await tx.query(
-      `INSERT INTO incident_events (incident_id, at, kind, actor, text, data)
-       VALUES ($1, $2, 'evidence_added', $3, $4, $5)`,
-      [
-        input.incidentId,
-        at,
-        input.createdBy,
-        JSON.stringify(
-          input.kind === 'snapshot'
-            ? {
-                zh: `已固定检测时的证据快照（SHA-256 ${shortHash(input.sha256)}）`,
-                en: `Evidence snapshot of the detection frozen (SHA-256 ${shortHash(input.sha256)})`,
-              }
-            : {
-                zh: `已添加证据文件「${input.fileName}」（SHA-256 ${shortHash(input.sha256)}）`,
-                en: `Evidence file "${input.fileName}" added (SHA-256 ${shortHash(input.sha256)})`,
-              },
-        ),
-        JSON.stringify({ evidenceId: id, kind: input.kind, sha256: input.sha256 }),
-      ],
-    );
+    await addIncidentEvent(tx, {
+      incidentId: input.incidentId,
+      at,
+      kind: 'evidence_added',
+      actor: input.createdBy,
+      text:
+        input.kind === 'snapshot'
+          ? {
+              zh: `已固定检测时的证据快照（SHA-256 ${shortHash(input.sha256)}）`,
+              en: `Evidence snapshot of the detection frozen (SHA-256 ${shortHash(input.sha256)})`,
+            }
+          : {
+              zh: `已添加证据文件「${input.fileName}」（SHA-256 ${shortHash(input.sha256)}）`,
+              en: `Evidence file "${input.fileName}" added (SHA-256 ${shortHash(input.sha256)})`,
+            },
+      data: { evidenceId: id, kind: input.kind, sha256: input.sha256 },
+    });
     await tx.query('UPDATE incidents SET updated_at = GREATEST(updated_at, $2) WHERE id = $1', [
       input.incidentId,
       at,

@@ -8,6 +8,7 @@
  *
  * Which move is allowed is decided by the table in core/incidents/lifecycle.ts, never here.
  */
+import { addIncidentEvent } from './timeline.js';
 import type { AppContext } from '../context.js';
 import { authorise, changeRegistry, ensureInScope } from '../context.js';
 import { recordAudit } from '../audit.js';
@@ -70,32 +71,6 @@ interface LockedIncident {
 }
 
 type Bilingual = { zh: string; en: string };
-
-/** Adds one entry to an incident's timeline, in the caller's transaction. */
-export async function addIncidentEvent(
-  tx: Queryable,
-  event: {
-    incidentId: string;
-    at: Date;
-    kind: string;
-    actor: string;
-    text: Bilingual;
-    data?: Record<string, unknown>;
-  },
-): Promise<void> {
-  await tx.query(
-    `INSERT INTO incident_events (incident_id, at, kind, actor, text, data)
-     VALUES ($1, $2, $3, $4, $5, $6)`,
-    [
-      event.incidentId,
-      event.at,
-      event.kind,
-      event.actor,
-      JSON.stringify(event.text),
-      JSON.stringify(event.data ?? {}),
-    ],
-  );
-}
 
 /** Trimmed text within bounds, or a 422 naming the field. */
 function boundedText(value: string, path: string, max: number): string {

@@ -23,7 +23,7 @@ import {
 } from '../../core/incidents/drills.js';
 import { currentAccount } from '../../storage/registry-repository.js';
 import { enqueueSnapshot } from '../screening/contain.js';
-import { addIncidentEvent } from './actions.js';
+import { addIncidentEvent } from './timeline.js';
 import { getIncident, type IncidentView } from './queries.js';
 
 async function pickMerchant(

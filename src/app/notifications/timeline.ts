@@ -1,6 +1,7 @@
 /** Timeline entries the notifications part adds to an incident (`incident_events`). */
 import type { Queryable } from '../../storage/database.js';
 import type { Bilingual } from '../../core/notifications/messages.js';
+import { addIncidentEvent } from '../incidents/timeline.js';
 
 /** The actor of entries the system writes on its own. */
 export const NOTIFICATIONS_ACTOR = 'notifications';
@@ -17,16 +18,5 @@ export async function addTimelineEntry(
   incidentId: string,
   entry: { at: Date; kind: NotificationTimelineKind; text: Bilingual; data?: unknown },
 ): Promise<void> {
-  await tx.query(
-    `INSERT INTO incident_events (incident_id, at, kind, actor, text, data)
-     VALUES ($1, $2, $3, $4, $5, $6)`,
-    [
-      incidentId,
-      entry.at,
-      entry.kind,
-      NOTIFICATIONS_ACTOR,
-      JSON.stringify(entry.text),
-      JSON.stringify(entry.data ?? {}),
-    ],
-  );
+  await addIncidentEvent(tx, { incidentId, actor: NOTIFICATIONS_ACTOR, ...entry });
 }

@@ -8,6 +8,7 @@
 import type { Queryable } from '../../storage/database.js';
 import type { AppContext } from '../context.js';
 import { recordAudit } from '../audit.js';
+import { addIncidentEvent } from '../incidents/timeline.js';
 import { writeTerminalStatus } from '../registry/write-registry.js';
 import { terminalsOfMerchant } from '../../storage/registry-repository.js';
 import {
@@ -51,23 +52,12 @@ function strongest(hits: readonly RuleHit[]): RuleHit {
   return best;
 }
 
-async function addEvent(
+function addEvent(
   tx: Queryable,
   incidentId: string,
   event: { at: Date; kind: string; text: { zh: string; en: string }; data?: unknown },
 ): Promise<void> {
-  await tx.query(
-    `INSERT INTO incident_events (incident_id, at, kind, actor, text, data)
-     VALUES ($1, $2, $3, $4, $5, $6)`,
-    [
-      incidentId,
-      event.at,
-      event.kind,
-      SCREENING_ACTOR,
-      JSON.stringify(event.text),
-      JSON.stringify(event.data ?? {}),
-    ],
-  );
+  return addIncidentEvent(tx, { incidentId, actor: SCREENING_ACTOR, ...event });
 }
 
 /** Opens the merchant's incident, or returns the open one raised to the new severity. */

@@ -14,6 +14,7 @@ import { currentAccount, findMerchant } from '../../storage/registry-repository.
 import { releaseJournal } from '../../core/settlement/ledger.js';
 import { insertJournals } from '../ledger/journals.js';
 import { emitEvent } from '../events.js';
+import { addIncidentEvent } from '../incidents/timeline.js';
 import { INCIDENT_STATUSES_NOT_HOLDING } from '../../core/settlement/screening.js';
 
 export const RELEASE_REASON_LENGTH_MAX = 500;
@@ -145,20 +146,17 @@ export async function releaseHold(
       at,
     );
     if (open) {
-      await tx.query(
-        `INSERT INTO incident_events (incident_id, at, kind, actor, text, data)
-         VALUES ($1, $2, 'settlement_released', $3, $4, $5)`,
-        [
-          open.id,
-          at,
-          principal.username,
-          JSON.stringify({
-            zh: `已放行商户 ${input.merchantNo} 被暂停的结算款 ¥${(amountFen / 100).toFixed(2)}（${lines.rows.length} 笔）：${reason}`,
-            en: `Held settlement of merchant ${input.merchantNo} released, ¥${(amountFen / 100).toFixed(2)} (${lines.rows.length} lines): ${reason}`,
-          }),
-          JSON.stringify({ releaseId, amountFen }),
-        ],
-      );
+      await addIncidentEvent(tx, {
+        incidentId: open.id,
+        at,
+        kind: 'settlement_released',
+        actor: principal.username,
+        text: {
+          zh: `已放行商户 ${input.merchantNo} 被暂停的结算款 ¥${(amountFen / 100).toFixed(2)}（${lines.rows.length} 笔）：${reason}`,
+          en: `Held settlement of merchant ${input.merchantNo} released, ¥${(amountFen / 100).toFixed(2)} (${lines.rows.length} lines): ${reason}`,
+        },
+        data: { releaseId, amountFen },
+      });
     }
     await emitEvent(
       ctx,

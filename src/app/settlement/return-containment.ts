@@ -10,6 +10,7 @@
 import type { Queryable } from '../../storage/database.js';
 import type { AppContext } from '../context.js';
 import { recordAudit } from '../audit.js';
+import { addIncidentEvent } from '../incidents/timeline.js';
 import { insertAlert, type AccountRow } from '../../storage/registry-repository.js';
 import { presentAccount } from '../registry/present.js';
 import { accountStatusAfterReturn, type ReturnCode } from '../../core/settlement/returns.js';
@@ -78,23 +79,12 @@ async function markAccount(
   return { before, after };
 }
 
-async function addEvent(
+function addEvent(
   tx: Queryable,
   incidentId: string,
   event: { at: Date; kind: string; actor: string; text: { zh: string; en: string }; data: unknown },
 ): Promise<void> {
-  await tx.query(
-    `INSERT INTO incident_events (incident_id, at, kind, actor, text, data)
-     VALUES ($1, $2, $3, $4, $5, $6)`,
-    [
-      incidentId,
-      event.at,
-      event.kind,
-      event.actor,
-      JSON.stringify(event.text),
-      JSON.stringify(event.data),
-    ],
-  );
+  return addIncidentEvent(tx, { incidentId, ...event });
 }
 
 export interface ReturnedLine {
