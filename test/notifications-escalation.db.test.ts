@@ -430,6 +430,24 @@ describe('a P1 incident nobody acknowledges', () => {
     await putPolicy('P4', { levels: [{ notify: ['p4-risk'], ackTimeoutSeconds: 60 }], repeat: 2 });
     const incidentId = await openIncident({ merchantNo: '910000000000004', severity: 'P4' });
     await t.drain();
+    // The queue's acknowledgement deadline is the policy's first level, not P4's default 4 h.
+    const shown = await t.app.inject({
+      method: 'GET',
+      url: `/api/v1/incidents/${incidentId}`,
+      headers: admin,
+    });
+    const incident = shown.json<{ openedAt: string; ackDueAt: string; ackOverdue: boolean }>();
+    expect(Date.parse(incident.ackDueAt) - Date.parse(incident.openedAt)).toBe(60_000);
+    t.advanceMs(61_000);
+    const overdue = await t.app.inject({
+      method: 'GET',
+      url: '/api/v1/incidents?ackOverdue=true',
+      headers: admin,
+    });
+    expect(overdue.json<{ items: { id: string }[] }>().items.map((i) => i.id)).toContain(
+      incidentId,
+    );
+    t.advanceMs(-61_000);
     for (let i = 0; i < 5; i += 1) {
       t.advanceMs(60_000);
       await t.drain();

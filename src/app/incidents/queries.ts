@@ -12,8 +12,6 @@ import { DomainError } from '../../core/errors.js';
 import { merchantScope, type Principal } from '../../core/roles.js';
 import {
   ACK_TIMEOUT_SECONDS,
-  ackDueAt,
-  ackOverdue,
   allowedTransitions,
   INCIDENT_SEVERITIES,
   type IncidentSeverity,
@@ -44,6 +42,8 @@ export interface IncidentRow {
   root_cause: RootCause | null;
   post_mortem: PostMortem | null;
   held_money_plan: string | null;
+  /** When acknowledgement falls due: the incident's escalation policy, else the default. */
+  ack_due_at: Date;
   alert_count: number;
   terminals_suspended: string[];
   hold_reason: string | null;
@@ -65,11 +65,25 @@ export interface PostMortem {
   recordedAt: string;
 }
 
+/**
+ * The acknowledgement deadline in SQL: the first level's time of the escalation policy the
+ * incident was opened under (its copy in `escalations`), else the severity's default.
+ */
+export function ackDueSql(alias: string): string {
+  return `(${alias}.opened_at + COALESCE(
+    (SELECT (e.policy->'levels'->0->>'ackTimeoutSeconds')::int FROM escalations e
+      WHERE e.incident_id = ${alias}.id),
+    CASE ${alias}.severity ${INCIDENT_SEVERITIES.map(
+      (s) => `WHEN '${s}' THEN ${String(ACK_TIMEOUT_SECONDS[s])}`,
+    ).join(' ')} END) * interval '1 second')`;
+}
+const ACK_DUE_SQL = ackDueSql('i');
+
 const SELECT = `
   SELECT i.id, i.merchant_no, m.name AS merchant_name, i.status, i.severity, i.title,
          i.related_merchant_nos, i.drill, i.scenario, i.opened_at, i.updated_at, i.assignee,
          i.acknowledged_at, i.acknowledged_by, i.contained_at, i.resolved_at, i.closed_at,
-         i.root_cause, i.post_mortem, i.held_money_plan,
+         i.root_cause, i.post_mortem, i.held_money_plan, ${ACK_DUE_SQL} AS ack_due_at,
          (SELECT count(*)::int FROM alerts a WHERE a.incident_id = i.id) AS alert_count,
          ARRAY(SELECT t.terminal_id FROM incident_terminals t WHERE t.incident_id = i.id
                ORDER BY t.terminal_id) AS terminals_suspended,
@@ -79,11 +93,6 @@ const SELECT = `
            WHERE h.incident_id = i.id AND h.released_at IS NULL LIMIT 1) AS hold_rules
     FROM incidents i
     LEFT JOIN merchants m ON m.merchant_no = i.merchant_no AND m.valid_to IS NULL`;
-
-/** The acknowledgement deadline in SQL, from the same constant as `ackDueAt`. */
-const ACK_DUE_SQL = `(i.opened_at + (CASE i.severity ${INCIDENT_SEVERITIES.map(
-  (s) => `WHEN '${s}' THEN ${String(ACK_TIMEOUT_SECONDS[s])}`,
-).join(' ')} END) * interval '1 second')`;
 
 const iso = (value: Date | null) => (value ? value.toISOString() : null);
 
@@ -131,14 +140,11 @@ export function presentIncident(row: IncidentRow, now: Date, viewer?: Principal)
     containedAt: iso(row.contained_at),
     resolvedAt: iso(row.resolved_at),
     closedAt: iso(row.closed_at),
-    ackDueAt: ackDueAt(row.opened_at, row.severity).toISOString(),
-    ackOverdue: ackOverdue({
-      status: row.status,
-      acknowledgedAt: row.acknowledged_at,
-      openedAt: row.opened_at,
-      severity: row.severity,
-      now,
-    }),
+    ackDueAt: row.ack_due_at.toISOString(),
+    ackOverdue:
+      row.status === 'open' &&
+      row.acknowledged_at === null &&
+      now.getTime() > row.ack_due_at.getTime(),
     alertCount: row.alert_count,
     relatedMerchantNos: merchantView ? [] : row.related_merchant_nos,
     containment: {

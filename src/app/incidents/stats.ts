@@ -7,12 +7,9 @@
  */
 import type { AppContext } from '../context.js';
 import { authorise } from '../context.js';
+import { ackDueSql } from './queries.js';
 import type { Principal } from '../../core/roles.js';
-import {
-  ACK_TIMEOUT_SECONDS,
-  INCIDENT_SEVERITIES,
-  type IncidentSeverity,
-} from '../../core/incidents/lifecycle.js';
+import { INCIDENT_SEVERITIES, type IncidentSeverity } from '../../core/incidents/lifecycle.js';
 
 export const STATS_WINDOW_DAYS = 30;
 export const ALERT_DAYS = 14;
@@ -30,9 +27,7 @@ export function lastDays(now: Date, count: number): { days: string[]; startsAt: 
   return { days, startsAt: new Date(todayStartMs - (count - 1) * DAY_MS - CST_OFFSET_MS) };
 }
 
-const ACK_DUE_SQL = `(opened_at + (CASE severity ${INCIDENT_SEVERITIES.map(
-  (s) => `WHEN '${s}' THEN ${String(ACK_TIMEOUT_SECONDS[s])}`,
-).join(' ')} END) * interval '1 second')`;
+const ACK_DUE_SQL = ackDueSql('incidents');
 
 export async function incidentStats(ctx: AppContext, principal: Principal) {
   authorise(principal, 'incidents.stats');
