@@ -33,6 +33,19 @@ describe('Vault', () => {
     ).not.toBe(a);
   });
 
+  it('keeps the fingerprints stored data was matched with: HMAC-SHA256 under the HKDF key', () => {
+    // Computed here from the definition, not by the vault, so that a change of how the key is
+    // held cannot change a fingerprint already in a database.
+    const fingerprintKey = Buffer.from(
+      crypto.hkdfSync('sha256', key, Buffer.alloc(0), 'settleguard/hmac-fingerprint/v1', 32),
+    );
+    const expected = crypto
+      .createHmac('sha256', fingerprintKey)
+      .update('card:6222020200001234562')
+      .digest('hex');
+    expect(vault.fingerprint('card', '6222020200001234562')).toBe(expected);
+  });
+
   it('parses master keys as hex or base64 of 32 bytes only', () => {
     expect(parseMasterKey(key.toString('hex')).equals(key)).toBe(true);
     expect(parseMasterKey(key.toString('base64')).equals(key)).toBe(true);
