@@ -4,12 +4,12 @@
  * server is started again, exactly once and verifiably signed. The event and its dispatch job
  * are written in the change's own commit; everything after is jobs in the database.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
+import { startServerProcess } from './support/server-process.js';
+import type { ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { projectPath } from '../src/project-root.js';
 import { openTestDatabase, TEST_DATABASE_URL, type TestDatabase } from './support/database.js';
 import { enterpriseRecord } from './support/fixtures.js';
 import { startReceiver, type Receiver } from './support/notifications.js';
@@ -21,27 +21,9 @@ let server: TestDatabase | null = null;
 let receiver: Receiver | null = null;
 
 async function start(env: NodeJS.ProcessEnv): Promise<{ child: ChildProcess; url: string }> {
-  const child = spawn(
-    process.execPath,
-    ['--import', 'tsx', projectPath('src', 'main.ts'), '--no-demo'],
-    { cwd: projectPath(), env, stdio: ['ignore', 'pipe', 'pipe'] },
-  );
-  children.push(child);
-  const url = await new Promise<string>((resolve, reject) => {
-    let out = '';
-    const timer = setTimeout(() => reject(new Error(`server did not start: ${out}`)), 60_000);
-    child.stdout?.on('data', (chunk: Buffer) => {
-      out += chunk.toString();
-      const match = /running at (http:\/\/[^\s]+)/.exec(out);
-      if (match?.[1]) {
-        clearTimeout(timer);
-        resolve(match[1]);
-      }
-    });
-    child.stderr?.on('data', (chunk: Buffer) => (out += chunk.toString()));
-    child.once('exit', (code) => reject(new Error(`server exited ${String(code)}: ${out}`)));
-  });
-  return { child, url };
+  const started = await startServerProcess(env);
+  children.push(started.child);
+  return started;
 }
 
 function exited(child: ChildProcess): Promise<void> {

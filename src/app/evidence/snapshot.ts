@@ -9,6 +9,7 @@
  * shown as null), holds and lines in their state at `at`. So a retried job writes the same
  * bytes, and the same hash is recorded once. Only masked numbers appear.
  */
+import { TRANSACTION_COLUMNS, type TransactionRow } from '../transactions/queries.js';
 import type { Queryable } from '../../storage/database.js';
 import type { AppContext } from '../context.js';
 import { canonicalJson } from '../../core/audit-chain.js';
@@ -114,30 +115,8 @@ async function alertsOf(q: Queryable, incidentId: string, ids: readonly string[]
 }
 
 async function transactionsOf(q: Queryable, ids: readonly string[]) {
-  const { rows } = await q.query<{
-    id: string;
-    merchant_no: string;
-    terminal_id: string;
-    type: string;
-    status: string;
-    amount_fen: number;
-    currency: string;
-    occurred_at: Date;
-    received_at: Date;
-    pan_masked: string | null;
-    merchant_name_on_receipt: string | null;
-    rrn: string | null;
-    stan: string | null;
-    auth_code: string | null;
-    response_code: string | null;
-    source: string;
-    content_hash: string;
-    decision: string;
-    alerts: string[];
-  }>(
-    `SELECT id, merchant_no, terminal_id, type, status, amount_fen, currency, occurred_at,
-            received_at, pan_masked, merchant_name_on_receipt, rrn, stan, auth_code,
-            response_code, source, content_hash, decision, alerts
+  const { rows } = await q.query<TransactionRow & { content_hash: string }>(
+    `SELECT ${TRANSACTION_COLUMNS}, content_hash
        FROM transactions WHERE id = ANY($1::text[]) ORDER BY occurred_at, id`,
     [ids],
   );

@@ -4,7 +4,8 @@ import { DomainError } from '../../core/errors.js';
 import { merchantScope, type Principal } from '../../core/roles.js';
 import { decodeTimeCursor, pageLimit, timePage } from '../pagination.js';
 
-interface TransactionRow {
+/** A stored transaction as read back (masked card only); evidence snapshots read it too. */
+export interface TransactionRow {
   id: string;
   terminal_id: string;
   merchant_no: string;
@@ -25,7 +26,7 @@ interface TransactionRow {
   alerts: string[];
 }
 
-const COLUMNS = `id, terminal_id, merchant_no, type, status, amount_fen, currency, occurred_at,
+export const TRANSACTION_COLUMNS = `id, terminal_id, merchant_no, type, status, amount_fen, currency, occurred_at,
   received_at, pan_masked, merchant_name_on_receipt, rrn, stan, auth_code, response_code, source,
   decision, alerts`;
 
@@ -61,7 +62,7 @@ export async function getTransaction(
 ): Promise<TransactionView> {
   authorise(principal, 'transactions.read');
   const { rows } = await ctx.db.query<TransactionRow>(
-    `SELECT ${COLUMNS} FROM transactions WHERE id = $1`,
+    `SELECT ${TRANSACTION_COLUMNS} FROM transactions WHERE id = $1`,
     [id],
   );
   const row = rows[0];
@@ -85,7 +86,7 @@ export async function listTransactions(
   const limit = pageLimit(query.limit);
   const after = decodeTimeCursor(query.cursor);
   const { rows } = await ctx.db.query<TransactionRow>(
-    `SELECT ${COLUMNS} FROM transactions
+    `SELECT ${TRANSACTION_COLUMNS} FROM transactions
       WHERE ($1::text IS NULL OR merchant_no = $1)
         AND ($2::text IS NULL OR terminal_id = $2)
         AND ($3::text IS NULL OR decision = $3)
