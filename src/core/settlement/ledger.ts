@@ -43,7 +43,8 @@ export const LEDGER_ACCOUNTS = {
     en: 'Released, waiting for the next run',
   },
   payout_in_flight: { kind: 'liability', zh: '在途结算款', en: 'Payout in flight' },
-  // Reserved for the correction and making-whole issue; no movement posts to them yet.
+  // Correction and making whole (migration 009): money the acquirer paid to a wrong holder or
+  // advances to the right merchant, to be recovered; refunds owed to cardholders.
   misrouted_receivable: {
     kind: 'asset',
     zh: '错付资金待追回',
@@ -54,9 +55,21 @@ export const LEDGER_ACCOUNTS = {
     zh: '应付持卡人退款',
     en: 'Cardholder refunds payable',
   },
+  // Micro-deposits that verify a new account are the acquirer's cost, never merchant money.
+  verification_expense: {
+    kind: 'expense',
+    zh: '账户验证打款支出',
+    en: 'Account verification deposits (cost)',
+  },
+  verification_in_flight: {
+    kind: 'liability',
+    zh: '在途验证打款',
+    en: 'Verification deposits in flight',
+  },
+  remediation_loss: { kind: 'expense', zh: '错付资金核销损失', en: 'Misrouted funds written off' },
 } as const satisfies Record<
   string,
-  { kind: 'asset' | 'liability' | 'income'; zh: string; en: string }
+  { kind: 'asset' | 'liability' | 'income' | 'expense'; zh: string; en: string }
 >;
 
 export type LedgerAccount = keyof typeof LEDGER_ACCOUNTS;
@@ -69,6 +82,14 @@ export const JOURNAL_KINDS = [
   'returned',
   'release',
   'reversal',
+  'micro_deposit',
+  'micro_deposit_paid',
+  'micro_deposit_returned',
+  'resettlement',
+  'refund',
+  'refund_paid',
+  'recovery',
+  'write_off',
 ] as const;
 export type JournalKind = (typeof JOURNAL_KINDS)[number];
 
@@ -95,6 +116,15 @@ export const journalId = {
   returned: (lineId: string) => `line:${lineId}:returned`,
   hold: (lineId: string) => `line:${lineId}:hold`,
   release: (releaseId: string) => `release:${releaseId}`,
+  microDeposit: (depositId: string) => `microdeposit:${depositId}:sent`,
+  microDepositPaid: (depositId: string) => `microdeposit:${depositId}:paid`,
+  microDepositReturned: (depositId: string) => `microdeposit:${depositId}:returned`,
+  resettlement: (remediationId: string) => `remediation:${remediationId}:resettle`,
+  refund: (remediationId: string) => `remediation:${remediationId}:refund`,
+  refundPaid: (remediationId: string) => `remediation:${remediationId}:refund_paid`,
+  /** One journal per amount received on a recovery case (`n` counts them from 1). */
+  recovery: (caseId: string, n: number) => `recovery:${caseId}:${n}`,
+  writeOff: (caseId: string) => `recovery:${caseId}:write_off`,
 };
 
 function pair(debit: LedgerAccount, credit: LedgerAccount, amountFen: number): Posting[] {
@@ -227,6 +257,116 @@ export function releaseJournal(input: {
       lineId: null,
     },
     pair('merchant_held', 'merchant_released', input.amountFen),
+  );
+}
+
+interface MoneyRef {
+  merchantNo: string;
+  amountFen: number;
+  runId?: string | null;
+}
+
+function movement(
+  id: string,
+  kind: JournalKind,
+  ref: MoneyRef,
+  debit: LedgerAccount,
+  credit: LedgerAccount,
+): Journal {
+  return journal(
+    { id, kind, merchantNo: ref.merchantNo, runId: ref.runId ?? null, lineId: null },
+    pair(debit, credit, ref.amountFen),
+  );
+}
+
+/** A micro-deposit put into a payout file: the acquirer's cost, in flight. */
+export function microDepositJournal(ref: MoneyRef & { depositId: string }): Journal {
+  return movement(
+    journalId.microDeposit(ref.depositId),
+    'micro_deposit',
+    ref,
+    'verification_expense',
+    'verification_in_flight',
+  );
+}
+
+export function microDepositPaidJournal(ref: MoneyRef & { depositId: string }): Journal {
+  return movement(
+    journalId.microDepositPaid(ref.depositId),
+    'micro_deposit_paid',
+    ref,
+    'verification_in_flight',
+    'settlement_bank',
+  );
+}
+
+/** The bank sent a micro-deposit back: the cost is undone. */
+export function microDepositReturnedJournal(
+  ref: MoneyRef & { depositId: string; wasPaid: boolean },
+): Journal {
+  return movement(
+    journalId.microDepositReturned(ref.depositId),
+    'micro_deposit_returned',
+    ref,
+    ref.wasPaid ? 'settlement_bank' : 'verification_in_flight',
+    'verification_expense',
+  );
+}
+
+/**
+ * Money that went to a wrong account is owed again to the right merchant: the acquirer
+ * advances it (a receivable on the wrong holder) and the merchant's next run pays it.
+ */
+export function resettlementJournal(ref: MoneyRef & { remediationId: string }): Journal {
+  return movement(
+    journalId.resettlement(ref.remediationId),
+    'resettlement',
+    ref,
+    'misrouted_receivable',
+    'merchant_released',
+  );
+}
+
+/** A refund owed to a cardholder for a payment whose money went to a wrong account. */
+export function refundJournal(ref: MoneyRef & { remediationId: string }): Journal {
+  return movement(
+    journalId.refund(ref.remediationId),
+    'refund',
+    ref,
+    'misrouted_receivable',
+    'cardholder_refund_payable',
+  );
+}
+
+export function refundPaidJournal(ref: MoneyRef & { remediationId: string }): Journal {
+  return movement(
+    journalId.refundPaid(ref.remediationId),
+    'refund_paid',
+    ref,
+    'cardholder_refund_payable',
+    'settlement_bank',
+  );
+}
+
+/** Money recovered from the holder of the wrong account. */
+export function recoveryJournal(ref: MoneyRef & { caseId: string; n: number }): Journal {
+  return movement(
+    journalId.recovery(ref.caseId, ref.n),
+    'recovery',
+    ref,
+    'settlement_bank',
+    'misrouted_receivable',
+  );
+}
+
+/** What cannot be recovered, written off. */
+export function writeOffJournal(ref: MoneyRef & { caseId: string }): Journal {
+  return movement(
+    journalId.writeOff(ref.caseId),
+    'write_off',
+    ref,
+    'remediation_loss',
+    'misrouted_receivable',
   );
 }
 
