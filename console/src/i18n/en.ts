@@ -1,7 +1,11 @@
 import type { Messages } from './zh-CN';
+import { enCorrection } from './en.correction';
+import { enRemediation } from './en.remediation';
 
 /** English, the console's second language; the keys are those of `zh-CN.ts`. */
 export const en: Messages = {
+  ...enCorrection,
+  ...enRemediation,
   'app.name': 'SettleGuard',
   'app.nameLatin': '收款账户卫士',
   'app.loading': 'Loading…',

@@ -4,7 +4,12 @@
  * run time. Codes from the server (errors, name-check reasons, statuses) are keyed by their code
  * after a fixed prefix, so a screen can translate whatever code it receives.
  */
+import { zhCNCorrection } from './zh-CN.correction';
+import { zhCNRemediation } from './zh-CN.remediation';
+
 export const zhCN = {
+  ...zhCNCorrection,
+  ...zhCNRemediation,
   'app.name': '收款账户卫士',
   'app.nameLatin': 'SettleGuard',
   'app.loading': '正在加载…',
