@@ -135,6 +135,48 @@ export const ERROR_CODES = {
   email_format: 'email_format',
   /** An escalation policy names someone who is no active user, no active webhook and no address. */
   notify_target_unknown: 'notify_target_unknown',
+
+  // Merchant documents and the contact log (core/documents.ts, app/documents, app/contacts).
+  /** A document that has been reviewed (accepted or rejected) is reviewed again. */
+  already_reviewed: 'already_reviewed',
+  /** The merchant already holds the most documents allowed. */
+  document_limit_reached: 'document_limit_reached',
+  /** The incident already holds the most contact log entries allowed. */
+  contact_limit_reached: 'contact_limit_reached',
+
+  // Account changes (core/account-changes, app/account-changes).
+  /** The user who asked for an account change approves or rejects it, or an approver approves twice. */
+  four_eyes_violation: 'four_eyes_violation',
+  /** Approving an account change before every required document is accepted. */
+  documents_missing: 'documents_missing',
+  /** Approving an account change before the merchant's consent is recorded. */
+  consent_missing: 'consent_missing',
+  /** The merchant has had the most account changes allowed in the window (completed or in progress). */
+  velocity_limit: 'velocity_limit',
+  /** The merchant already has an account change in progress. */
+  account_change_in_progress: 'account_change_in_progress',
+  /** Confirming a micro-deposit that has not yet gone out in a payout file. */
+  verification_not_sent: 'verification_not_sent',
+  /** A test transaction is asked for a merchant with no active terminal (or not that one). */
+  no_active_terminal: 'no_active_terminal',
+
+  // Remediation of affected payments (core/remediation, app/remediation).
+  /** The payment already has a standing remediation with this action. */
+  remediation_exists: 'remediation_exists',
+  /** The payment has a remediation this one excludes (resettled and refunded, say), or a recovery rests on the one being cancelled. */
+  remediation_conflict: 'remediation_conflict',
+  /** The action does not apply to this affected payment (refund of a declined payment, recover before anything was advanced, a drill). */
+  remediation_not_applicable: 'remediation_not_applicable',
+  /** Marking a remediation done before its act is complete (money not yet taken by a run, refund not paid, case open). */
+  remediation_incomplete: 'remediation_incomplete',
+  /** Resolving an incident while a remediation is open without an owner and a due date. */
+  remediation_unassigned: 'remediation_unassigned',
+  /** A recovery receipt larger than what the case still has outstanding. */
+  recovery_amount_exceeded: 'recovery_amount_exceeded',
+  /** A receipt or write-off on a recovery case already recovered or written off. */
+  recovery_case_closed: 'recovery_case_closed',
+  /** The re-transaction named does not exist, is not an approved purchase of the same merchant, or is older than the payment it replaces. */
+  retransaction_invalid: 'retransaction_invalid',
 } as const;
 
 export type ErrorCode = keyof typeof ERROR_CODES;

@@ -72,6 +72,33 @@ export const PERMISSIONS = {
   'escalation.manage': ['admin'],
   'escalation.read': ['admin', 'risk', 'ops', 'approver', 'support', 'auditor'],
   'notifications.read': ['admin', 'risk', 'ops', 'approver', 'support', 'auditor', 'merchant'],
+  // Merchant documents (ADR 15). Merchant users upload and read their own; every staff role reads
+  // the metadata; the files (ID card images) only those who check them, never support, auditor
+  // or switch; approvers and admins review.
+  'documents.upload': ['admin', 'risk', 'ops', 'support', 'merchant'],
+  'documents.read': ['admin', 'risk', 'ops', 'approver', 'support', 'auditor', 'merchant'],
+  'documents.file': ['admin', 'risk', 'ops', 'approver', 'merchant'],
+  'documents.review': ['admin', 'approver'],
+  // The contact log of an incident (customers, partners, the merchant, the bank): staff only.
+  'contacts.log': ['admin', 'risk', 'ops', 'support'],
+  'contacts.read': ['admin', 'risk', 'ops', 'approver', 'support', 'auditor'],
+  // Account changes (ADR 16): merchants ask for their own; approvers and admins decide, never
+  // on their own request; the merchant (or ops for it) confirms the micro-deposit amount.
+  'account_changes.request': ['admin', 'risk', 'ops', 'merchant'],
+  'account_changes.read': ['admin', 'risk', 'ops', 'approver', 'support', 'auditor', 'merchant'],
+  'account_changes.approve': ['admin', 'approver'],
+  'account_changes.cancel': ['admin', 'risk', 'ops', 'merchant'],
+  'account_changes.consent': ['admin', 'risk', 'ops', 'merchant'],
+  'account_changes.verify': ['admin', 'risk', 'ops', 'merchant'],
+  'account_changes.confirm': ['admin', 'ops', 'merchant'],
+  // Remediation of affected payments (ADR 17): the people who work incidents open and update
+  // remediations, record recovery receipts and pay refunds; writing off a loss is a decision
+  // of risk, approvers and admins. Merchant users read their incidents' remediations.
+  'remediation.read': ['admin', 'risk', 'ops', 'approver', 'support', 'auditor', 'merchant'],
+  'remediation.manage': ['admin', 'risk', 'ops'],
+  'remediation.refund_paid': ['admin', 'ops'],
+  'remediation.receipt': ['admin', 'risk', 'ops'],
+  'remediation.write_off': ['admin', 'risk', 'approver'],
 } as const satisfies Record<string, readonly Role[]>;
 
 export type Permission = keyof typeof PERMISSIONS;
