@@ -28,6 +28,7 @@ import { useLoader } from '../common/use-loader';
 import { merchantPath } from '../merchants/MerchantListPage';
 import { NotFoundPage } from '../not-found/NotFoundPage';
 import { useNotificationArrivals } from '../notifications/arrivals';
+import { RemediationSections } from '../remediation/RemediationSections';
 import { useCurrentUser } from '../session/session';
 import { terminalPath } from '../terminals/TerminalListPage';
 import { CaseFileSection } from './CaseFileSection';
@@ -146,6 +147,7 @@ function IncidentView({
       <SectionCard title={t('incident.alerts', { count: incident.alerts.length })}>
         <AlertTable alerts={incident.alerts} loading={false} hideMerchant hideIncident />
       </SectionCard>
+      <RemediationSections incident={incident} onChanged={onChanged} />
       <SectionCard title={t('incident.evidence')}>
         <EvidenceSection
           incidentId={incident.id}

@@ -1,0 +1,253 @@
+/**
+ * Making whole after an incident (issue 6): the payments it affected, what is done for each
+ * (re-settle, recover, refund, re-transaction), the recovery case against the wrong account's
+ * holder, cardholder refunds, and the contact log with its message templates. Kept apart from
+ * endpoints.ts and types.ts so that the screens of issue 6 can be added without touching the
+ * lines others edit at the same time.
+ */
+import { request } from './client';
+import type { LocalizedText } from './types';
+
+export const AFFECTED_KINDS = [
+  'settled_to_wrong_account',
+  'payout_returned',
+  'customer_saw_failure',
+] as const;
+export type AffectedKind = (typeof AFFECTED_KINDS)[number];
+
+export const REMEDIATION_ACTIONS = ['resettle', 'recover', 'refund', 'retransaction'] as const;
+export type RemediationAction = (typeof REMEDIATION_ACTIONS)[number];
+
+export const REMEDIATION_STATUSES = ['open', 'in_progress', 'done', 'cancelled'] as const;
+export type RemediationStatus = (typeof REMEDIATION_STATUSES)[number];
+
+/** A payment the incident touched, and what is being done about it (if anything yet). */
+export interface AffectedTransaction {
+  kind: AffectedKind;
+  transactionId?: string | null;
+  lineId?: string | null;
+  merchantNo: string;
+  terminalId?: string | null;
+  amountFen: number;
+  occurredAt: string;
+  rrn?: string | null;
+  stan?: string | null;
+  panMasked?: string | null;
+  accountNumberMasked?: string | null;
+  lineStatus?: string | null;
+  remediation: { id: string; action: RemediationAction; status: RemediationStatus } | null;
+  /** Remediations of the payment when it has more than one (recover and resettle, say). */
+  remediations?: { id: string; action: RemediationAction; status: RemediationStatus }[];
+}
+
+export interface AffectedTotal {
+  count: number;
+  amountFen: number;
+}
+
+export interface AffectedTransactions {
+  items: AffectedTransaction[];
+  /** Count and amount per kind (and overall); the shape is read loosely by the screen. */
+  totals?: Partial<Record<AffectedKind | 'all', AffectedTotal>> | Record<string, unknown>;
+}
+
+/** One change to a remediation: who, when, and what changed. */
+export interface RemediationUpdate {
+  at: string;
+  by: string;
+  status?: RemediationStatus | null;
+  owner?: string | null;
+  dueDate?: string | null;
+  note?: string | null;
+}
+
+/** A cardholder refund tied to the original payment's RRN and voucher number (STAN). */
+export interface Refund {
+  id: string;
+  remediationId?: string | null;
+  transactionId: string | null;
+  rrn: string | null;
+  stan: string | null;
+  panMasked: string | null;
+  amountFen: number;
+  status: string;
+  paidAt?: string | null;
+  paidBy?: string | null;
+  bankReference?: string | null;
+  createdAt?: string;
+}
+
+export interface Remediation {
+  id: string;
+  incidentId: string;
+  transactionId: string | null;
+  lineId: string | null;
+  action: RemediationAction;
+  status: RemediationStatus;
+  /** Absent for merchant users: the acquirer's staff are not named to them. */
+  owner?: string | null;
+  dueDate: string | null;
+  note?: string | null;
+  amountFen?: number | null;
+  rrn?: string | null;
+  stan?: string | null;
+  panMasked?: string | null;
+  createdBy?: string;
+  createdAt: string;
+  updatedAt?: string;
+  /** Open or in progress without an owner or a due date: resolving is refused. */
+  unassigned?: boolean;
+  overdue?: boolean;
+  updates?: RemediationUpdate[];
+  refund?: Refund | null;
+  recoveryCaseId?: string | null;
+  retransactionId?: string | null;
+}
+
+export interface RecoveryReceipt {
+  id: string;
+  amountFen: number;
+  reference: string;
+  recordedBy?: string;
+  recordedAt: string;
+}
+
+/** What the wrong account's holder owes back, what came back and what was written off. */
+export interface RecoveryCase {
+  id: string;
+  incidentId: string;
+  merchantNo?: string;
+  status: string;
+  accountNumberMasked?: string | null;
+  accountName?: string | null;
+  amountFen: number;
+  recoveredFen: number;
+  writtenOffFen: number;
+  outstandingFen: number;
+  receipts: RecoveryReceipt[];
+  writeOff?: { reason: string; amountFen: number; by?: string; at: string } | null;
+  createdAt?: string;
+}
+
+export const CONTACT_PARTIES = ['customer', 'partner', 'merchant', 'bank'] as const;
+export type ContactParty = (typeof CONTACT_PARTIES)[number];
+
+export const CONTACT_CHANNELS = [
+  'phone',
+  'sms',
+  'email',
+  'wechat',
+  'visit',
+  'letter',
+  'other',
+] as const;
+export type ContactChannel = (typeof CONTACT_CHANNELS)[number];
+
+export interface Contact {
+  id: string;
+  incidentId: string;
+  party: ContactParty;
+  partyName: string | null;
+  channel: ContactChannel;
+  summary: string;
+  outcome: string | null;
+  templateId: string | null;
+  createdBy: string;
+  createdAt: string;
+}
+
+/** A Chinese message filled from the incident, to send as it is or adapt. */
+export interface MessageTemplate {
+  id: string;
+  party: ContactParty;
+  title: LocalizedText;
+  text: string;
+}
+
+export interface CreateRemediationInput {
+  transactionId?: string | undefined;
+  lineId?: string | undefined;
+  action: RemediationAction;
+  owner?: string | undefined;
+  /** YYYY-MM-DD. */
+  dueDate?: string | undefined;
+  note?: string | undefined;
+  /** A refund of less than the whole payment. */
+  amountFen?: number | undefined;
+  /** A re-transaction: the new payment the customer made. */
+  retransactionId?: string | undefined;
+}
+
+export interface UpdateRemediationInput {
+  owner?: string | undefined;
+  dueDate?: string | undefined;
+  status?: RemediationStatus | undefined;
+  note?: string | undefined;
+  retransactionId?: string | undefined;
+}
+
+export interface ContactInput {
+  party: ContactParty;
+  partyName?: string | undefined;
+  channel: ContactChannel;
+  summary: string;
+  outcome?: string | undefined;
+  templateId?: string | undefined;
+}
+
+/** The body without its undefined and empty-string fields (optional inputs left blank). */
+function withoutEmpty(body: object): Record<string, unknown> {
+  return Object.fromEntries(
+    Object.entries(body).filter(([, value]) => value !== undefined && value !== ''),
+  );
+}
+
+const incidentRoute = (id: string, rest: string) => `/incidents/${encodeURIComponent(id)}/${rest}`;
+
+export const remediationApi = {
+  affected: (incidentId: string, signal?: AbortSignal) =>
+    request<AffectedTransactions>(incidentRoute(incidentId, 'affected-transactions'), { signal }),
+  list: (incidentId: string, signal?: AbortSignal) =>
+    request<{ items: Remediation[] }>(incidentRoute(incidentId, 'remediations'), { signal }),
+  create: (incidentId: string, input: CreateRemediationInput) =>
+    request<Remediation>(incidentRoute(incidentId, 'remediations'), {
+      method: 'POST',
+      body: withoutEmpty(input),
+    }),
+  update: (remediationId: string, input: UpdateRemediationInput) =>
+    request<Remediation>(`/remediations/${encodeURIComponent(remediationId)}`, {
+      method: 'POST',
+      body: withoutEmpty(input),
+    }),
+  recoveryCases: (incidentId: string, signal?: AbortSignal) =>
+    request<{ items: RecoveryCase[] }>(incidentRoute(incidentId, 'recovery-cases'), { signal }),
+  receipt: (caseId: string, input: { amountFen: number; reference: string }) =>
+    request<RecoveryCase>(`/recovery-cases/${encodeURIComponent(caseId)}/receipts`, {
+      method: 'POST',
+      body: input,
+    }),
+  writeOff: (caseId: string, reason: string) =>
+    request<RecoveryCase>(`/recovery-cases/${encodeURIComponent(caseId)}/write-off`, {
+      method: 'POST',
+      body: { reason },
+    }),
+  refundPaid: (refundId: string, bankReference: string) =>
+    request<Refund>(`/refunds/${encodeURIComponent(refundId)}/paid`, {
+      method: 'POST',
+      body: { bankReference },
+    }),
+};
+
+export const contactApi = {
+  list: (incidentId: string, signal?: AbortSignal) =>
+    request<{ items: Contact[] }>(incidentRoute(incidentId, 'contacts'), { signal }),
+  log: (incidentId: string, input: ContactInput) =>
+    request<Contact>(incidentRoute(incidentId, 'contacts'), {
+      method: 'POST',
+      body: withoutEmpty(input),
+    }),
+  templates: (incidentId: string, signal?: AbortSignal) =>
+    request<{ items: MessageTemplate[] }>(incidentRoute(incidentId, 'message-templates'), {
+      signal,
+    }),
+};
