@@ -443,3 +443,6 @@ export const settlementApi = {
   /** Checks the whole ledger (admin, auditor, ops). */
   verifyLedger: (signal?: AbortSignal) => request<LedgerVerification>('/ledger/verify', { signal }),
 };
+
+/** The multipart sender, for modules of their own (documents, in api/correction.ts). */
+export { upload as uploadForm };

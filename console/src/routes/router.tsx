@@ -3,6 +3,10 @@ import { Navigate, Outlet, createBrowserRouter, useRouteError } from 'react-rout
 import { useT } from '../i18n';
 import { describeProblem } from './common/problem';
 import { AlertListPage } from './alerts/AlertListPage';
+import { AccountChangePage } from './account-changes/AccountChangePage';
+import { AccountChangeQueuePage } from './account-changes/AccountChangeQueuePage';
+import { DocumentPage } from './documents/DocumentPage';
+import { DocumentQueuePage } from './documents/DocumentQueuePage';
 import { IncidentListPage } from './incidents/IncidentListPage';
 import { IncidentPage } from './incidents/IncidentPage';
 import { DashboardPage } from './dashboard/DashboardPage';
@@ -68,6 +72,10 @@ export const router = createBrowserRouter([
           { path: 'settlement', element: <SettlementRunListPage /> },
           { path: 'settlement/runs/:runId', element: <SettlementRunPage /> },
           { path: 'settlement/lines', element: <SettlementLinesPage /> },
+          { path: 'documents', element: <DocumentQueuePage /> },
+          { path: 'documents/:documentId', element: <DocumentPage /> },
+          { path: 'account-changes', element: <AccountChangeQueuePage /> },
+          { path: 'account-changes/:changeId', element: <AccountChangePage /> },
           { path: '*', element: <NotFoundPage /> },
         ],
       },

@@ -1,6 +1,8 @@
 import {
   AccountBookOutlined,
   AlertOutlined,
+  AuditOutlined,
+  BankOutlined,
   DashboardOutlined,
   DesktopOutlined,
   ExperimentOutlined,
@@ -17,6 +19,8 @@ import { Link, Outlet, useLocation, useNavigate } from 'react-router-dom';
 import { useT } from '../../i18n';
 import type { Role } from '../../api/types';
 import { canManageNotifications } from '../incidents/permissions';
+import { canReadChangeQueue } from '../account-changes/permissions';
+import { canReadDocumentQueue } from '../documents/permissions';
 import { NotificationBell } from '../notifications/NotificationBell';
 import { canReadSettlement } from '../session/permissions';
 import { useCurrentUser, useSession } from '../session/session';
@@ -45,6 +49,19 @@ const SECTIONS = [
     icon: <AccountBookOutlined />,
     // Runs are the acquirer's; a merchant user sees its settlement on its own merchant page.
     visible: canReadSettlement,
+  },
+  {
+    path: '/documents',
+    labelKey: 'correction.nav.documents',
+    icon: <AuditOutlined />,
+    // The review queue is the acquirer's; a merchant sends its documents on its merchant page.
+    visible: canReadDocumentQueue,
+  },
+  {
+    path: '/account-changes',
+    labelKey: 'correction.nav.accountChanges',
+    icon: <BankOutlined />,
+    visible: canReadChangeQueue,
   },
   {
     path: '/notification-settings',

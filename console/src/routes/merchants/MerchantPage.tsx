@@ -26,6 +26,7 @@ import { useLoader } from '../common/use-loader';
 import { canChangeTerminalStatus } from '../session/permissions';
 import { useCurrentUser } from '../session/session';
 import { MerchantSettlement } from '../settlement/MerchantSettlement';
+import { MerchantCorrection } from '../account-changes/MerchantCorrection';
 import { AccountDetails } from './AccountDetails';
 import { TerminalStatusDialog } from './TerminalStatusDialog';
 import type { TerminalStatusAction } from './TerminalStatusDialog';
@@ -95,9 +96,11 @@ function MerchantView({
       <SectionCard title={t('account.history')}>
         <AccountHistory merchantNo={merchant.merchantNo} />
       </SectionCard>
+      <MerchantCorrection merchant={merchant} onChanged={onChanged} />
       <SectionCard title={t('terminals.ofMerchant', { count: merchant.terminals.length })}>
         <MerchantTerminals terminals={merchant.terminals} onChanged={onChanged} />
       </SectionCard>
+      <div id="held-money" />
       <MerchantSettlement
         merchantNo={merchant.merchantNo}
         holdRules={merchant.settlementHold?.rules ?? []}

@@ -1,0 +1,240 @@
+import { PaperClipOutlined } from '@ant-design/icons';
+import { Button, Col, Empty, Flex, Form, List, Row, Select, Table, Tag, Typography } from 'antd';
+import type { TableColumnsType } from 'antd';
+import { useState } from 'react';
+import { Link } from 'react-router-dom';
+import { accountChangeApi, documentApi } from '../../api/correction';
+import type { AccountChange, AttachedDocument } from '../../api/correction';
+import { useT } from '../../i18n';
+import { Identifier } from '../common/Identifier';
+import { useLoader } from '../common/use-loader';
+import {
+  ComparisonTag,
+  DocumentStatusTag,
+  DocumentTypeText,
+  ExpiredTag,
+} from '../documents/DocumentTags';
+import { REVIEW_FIELDS, storedField } from '../documents/fields';
+import { documentPath } from '../documents/paths';
+import { CorrectionProblem } from '../documents/problem';
+import { correctionText } from '../documents/texts';
+
+/**
+ * The request's documents side by side: on the left the types it still needs (none attached
+ * that is accepted or waiting for review and unexpired), on the right those attached, each with
+ * what the reviewer read off it (numbers masked) and how that compared with the registry and the
+ * requested account.
+ */
+export function ChangeDocuments({
+  change,
+  onChanged,
+}: {
+  change: AccountChange;
+  onChanged: () => void;
+}) {
+  const { t } = useT();
+  return (
+    <Row gutter={16}>
+      <Col xs={24} lg={7}>
+        <Typography.Title level={3} style={{ fontSize: 15, marginTop: 0 }}>
+          {t('correction.change.requiredTitle')}
+        </Typography.Title>
+        {change.requiredDocuments.length === 0 ? (
+          <Typography.Text type="success">{t('correction.change.noneMissing')}</Typography.Text>
+        ) : (
+          <List
+            size="small"
+            bordered
+            aria-label={t('correction.change.requiredTitle')}
+            dataSource={change.requiredDocuments}
+            renderItem={(type) => (
+              <List.Item>
+                <DocumentTypeText type={type} />
+                <Tag color="red">{t('correction.change.missing')}</Tag>
+              </List.Item>
+            )}
+          />
+        )}
+        <Typography.Paragraph type="secondary" style={{ marginTop: 8, fontSize: 12 }}>
+          {t('correction.change.requiredHint')}
+        </Typography.Paragraph>
+      </Col>
+      <Col xs={24} lg={17}>
+        <Typography.Title level={3} style={{ fontSize: 15, marginTop: 0 }}>
+          {t('correction.change.attachedTitle')}
+        </Typography.Title>
+        <AttachedTable documents={change.documents} />
+        {change.allowedActions.includes('attach_documents') && (
+          <AttachMore change={change} onChanged={onChanged} />
+        )}
+      </Col>
+    </Row>
+  );
+}
+
+function AttachedTable({ documents }: { documents: AttachedDocument[] }) {
+  const i18n = useT();
+  const { t, localize } = i18n;
+  const columns: TableColumnsType<AttachedDocument> = [
+    {
+      title: t('correction.queue.col.type'),
+      key: 'type',
+      render: (_: unknown, record) => (
+        <Flex vertical gap={4} align="flex-start">
+          <Link to={documentPath(record.id)}>
+            <DocumentTypeText type={record.type} />
+          </Link>
+          <Flex gap={4}>
+            <DocumentStatusTag status={record.status} />
+            {record.expired === true && <ExpiredTag />}
+          </Flex>
+        </Flex>
+      ),
+    },
+    {
+      title: t('correction.change.fieldsRead'),
+      key: 'fields',
+      render: (_: unknown, record) => {
+        const read = REVIEW_FIELDS.flatMap((field) => {
+          const value = record.fields === undefined ? null : storedField(record.fields, field);
+          return value === null ? [] : [{ field, value }];
+        });
+        if (read.length === 0) {
+          return (
+            <Typography.Text type="secondary">{t('correction.change.notRead')}</Typography.Text>
+          );
+        }
+        return (
+          <dl style={{ margin: 0, minWidth: 200 }}>
+            {read.map(({ field, value }) => (
+              <div key={field} style={{ display: 'flex', gap: 8 }}>
+                <dt style={{ color: 'rgba(0,0,0,0.45)' }}>
+                  {correctionText(i18n, 'field', field)}
+                </dt>
+                <dd style={{ margin: 0 }}>
+                  <Identifier>{value}</Identifier>
+                </dd>
+              </div>
+            ))}
+          </dl>
+        );
+      },
+    },
+    {
+      title: t('correction.comparison.title'),
+      key: 'comparisons',
+      render: (_: unknown, record) => {
+        const comparisons = record.comparisons ?? [];
+        if (comparisons.length === 0) {
+          return (
+            <Typography.Text type="secondary">{t('correction.comparison.none')}</Typography.Text>
+          );
+        }
+        return (
+          <Flex vertical gap={4} style={{ minWidth: 240, maxWidth: 420 }}>
+            {comparisons.map((comparison) => (
+              <div key={comparison.field} style={{ whiteSpace: 'normal' }}>
+                <ComparisonTag result={comparison.result} />
+                {localize(comparison.message)}
+              </div>
+            ))}
+          </Flex>
+        );
+      },
+    },
+    {
+      title: t('correction.documents.col.reviewNote'),
+      key: 'note',
+      render: (_: unknown, record) => (
+        <div style={{ maxWidth: 240, whiteSpace: 'normal' }}>
+          {record.review?.note ?? t('common.none')}
+        </div>
+      ),
+    },
+  ];
+  return (
+    <Table<AttachedDocument>
+      rowKey="id"
+      size="small"
+      columns={columns}
+      dataSource={documents}
+      pagination={false}
+      scroll={{ x: 'max-content' }}
+      locale={{
+        emptyText: (
+          <Empty
+            image={Empty.PRESENTED_IMAGE_SIMPLE}
+            description={t('correction.change.noneAttached')}
+          />
+        ),
+      }}
+    />
+  );
+}
+
+/** Attach documents of the merchant already sent but not yet on this request. */
+function AttachMore({ change, onChanged }: { change: AccountChange; onChanged: () => void }) {
+  const { t } = useT();
+  const [chosen, setChosen] = useState<string[]>([]);
+  const [saving, setSaving] = useState(false);
+  const [error, setError] = useState<unknown>(null);
+  const documents = useLoader(
+    `attachable:${change.merchantNo}:${change.documents.length}`,
+    (signal) => documentApi.ofMerchant(change.merchantNo, signal),
+  );
+  const attached = new Set(change.documents.map((document) => document.id));
+  const candidates = (documents.data?.items ?? []).filter(
+    (document) => !attached.has(document.id) && document.status !== 'rejected',
+  );
+  if (documents.status === 'failed') {
+    return <CorrectionProblem error={documents.error} onRetry={documents.reload} />;
+  }
+  if (candidates.length === 0) return null;
+  return (
+    <Form
+      layout="inline"
+      style={{ marginTop: 12, rowGap: 8 }}
+      onFinish={() => {
+        setSaving(true);
+        setError(null);
+        accountChangeApi
+          .attachDocuments(change.id, chosen)
+          .then(() => {
+            setChosen([]);
+            onChanged();
+          }, setError)
+          .finally(() => setSaving(false));
+      }}
+    >
+      {error !== null && (
+        <div style={{ width: '100%' }}>
+          <CorrectionProblem error={error} />
+        </div>
+      )}
+      <Form.Item label={t('correction.change.attachLabel')} htmlFor="attach-documents">
+        <Select<string[]>
+          id="attach-documents"
+          mode="multiple"
+          virtual={false}
+          style={{ minWidth: 320 }}
+          value={chosen}
+          onChange={setChosen}
+          options={candidates.map((document) => ({
+            value: document.id,
+            label: `${t(`correction.documentType.${document.type}`)} · ${document.fileName}`,
+          }))}
+        />
+      </Form.Item>
+      <Form.Item>
+        <Button
+          htmlType="submit"
+          icon={<PaperClipOutlined />}
+          disabled={chosen.length === 0}
+          loading={saving}
+        >
+          {t('correction.change.attach')}
+        </Button>
+      </Form.Item>
+    </Form>
+  );
+}
