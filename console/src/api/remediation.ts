@@ -24,6 +24,8 @@ export type RemediationStatus = (typeof REMEDIATION_STATUSES)[number];
 /** A payment the incident touched, and what is being done about it (if anything yet). */
 export interface AffectedTransaction {
   kind: AffectedKind;
+  /** The kind in both languages, as the server names it. */
+  kindName?: LocalizedText;
   transactionId?: string | null;
   lineId?: string | null;
   merchantNo: string;
@@ -35,6 +37,8 @@ export interface AffectedTransaction {
   panMasked?: string | null;
   accountNumberMasked?: string | null;
   lineStatus?: string | null;
+  /** A returned payout whose money was released again (to be paid in a later run). */
+  released?: boolean;
   remediation: { id: string; action: RemediationAction; status: RemediationStatus } | null;
   /** Remediations of the payment when it has more than one (recover and resettle, say). */
   remediations?: { id: string; action: RemediationAction; status: RemediationStatus }[];
@@ -47,8 +51,11 @@ export interface AffectedTotal {
 
 export interface AffectedTransactions {
   items: AffectedTransaction[];
-  /** Count and amount per kind (and overall); the shape is read loosely by the screen. */
-  totals?: Partial<Record<AffectedKind | 'all', AffectedTotal>> | Record<string, unknown>;
+  /** Count and amount per kind and overall (all of them, even beyond the items listed). */
+  totals?: Partial<Record<AffectedKind | 'all', AffectedTotal>> & {
+    remediated?: number;
+    unremediated?: number;
+  };
 }
 
 /** One change to a remediation: who, when, and what changed. */
@@ -80,6 +87,8 @@ export interface Refund {
 export interface Remediation {
   id: string;
   incidentId: string;
+  merchantNo?: string;
+  kind?: AffectedKind;
   transactionId: string | null;
   lineId: string | null;
   action: RemediationAction;
@@ -92,6 +101,10 @@ export interface Remediation {
   rrn?: string | null;
   stan?: string | null;
   panMasked?: string | null;
+  /** The account the money went to, for a payment settled to the wrong account. */
+  accountNumberMasked?: string | null;
+  /** resettle: the settlement line that took the money. */
+  settledInLineId?: string | null;
   createdBy?: string;
   createdAt: string;
   updatedAt?: string;
@@ -113,11 +126,15 @@ export interface RecoveryReceipt {
 }
 
 /** What the wrong account's holder owes back, what came back and what was written off. */
+export const RECOVERY_CASE_STATUSES = ['open', 'recovered', 'written_off'] as const;
+
 export interface RecoveryCase {
   id: string;
   incidentId: string;
   merchantNo?: string;
   status: string;
+  remediationIds?: string[];
+  closedAt?: string | null;
   accountNumberMasked?: string | null;
   accountName?: string | null;
   amountFen: number;
@@ -172,10 +189,8 @@ export interface CreateRemediationInput {
   /** YYYY-MM-DD. */
   dueDate?: string | undefined;
   note?: string | undefined;
-  /** A refund of less than the whole payment. */
+  /** A resettlement or refund of less than the whole payment (default: all of it). */
   amountFen?: number | undefined;
-  /** A re-transaction: the new payment the customer made. */
-  retransactionId?: string | undefined;
 }
 
 export interface UpdateRemediationInput {
@@ -231,8 +246,9 @@ export const remediationApi = {
       method: 'POST',
       body: { reason },
     }),
-  refundPaid: (refundId: string, bankReference: string) =>
-    request<Refund>(`/refunds/${encodeURIComponent(refundId)}/paid`, {
+  /** Records that a refund reached the cardholder (admin, ops); the remediation is then done. */
+  refundPaid: (remediationId: string, bankReference: string) =>
+    request<Remediation>(`/remediations/${encodeURIComponent(remediationId)}/refund-paid`, {
       method: 'POST',
       body: { bankReference },
     }),

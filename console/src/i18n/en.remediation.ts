@@ -18,6 +18,12 @@ export const enRemediation: Record<keyof typeof zhCNRemediation, string> = {
   'remediation.actionHint.retransaction':
     'The customer pays again; done once the new transaction is given',
 
+  'remediation.unavailable.exists': 'Already arranged',
+  'remediation.unavailable.conflict':
+    'Conflicts with one already arranged (a payment cannot be re-settled and also refunded or paid again)',
+  'remediation.unavailable.nothing_advanced':
+    'Re-settle or refund first: only money advanced can be recovered',
+
   'remediation.status.open': 'Open',
   'remediation.status.in_progress': 'In progress',
   'remediation.status.done': 'Done',
@@ -73,8 +79,8 @@ export const enRemediation: Record<keyof typeof zhCNRemediation, string> = {
   'remediation.field.note': 'Note (optional)',
   'remediation.field.progressNote': 'Progress note (optional)',
   'remediation.field.status': 'Status',
-  'remediation.field.refundAmount': 'Refund amount (yuan)',
-  'remediation.field.refundAmountHint': 'At most the original amount, {amount}',
+  'remediation.field.amount': 'Amount (yuan)',
+  'remediation.field.amountHint': 'The whole {amount} unless made smaller for part of it',
   'remediation.field.retransactionId': 'New transaction ID (optional)',
   'remediation.field.retransactionIdHint':
     'Once the customer has paid again: an approved transaction of the same merchant',
@@ -131,7 +137,6 @@ export const enRemediation: Record<keyof typeof zhCNRemediation, string> = {
   'remediation.recoveryStatus.open': 'Recovering',
   'remediation.recoveryStatus.recovered': 'Recovered in full',
   'remediation.recoveryStatus.written_off': 'Written off',
-  'remediation.recoveryStatus.closed': 'Closed',
 
   'remediation.refund.title': 'Cardholder refunds',
   'remediation.refund.col.rrn': 'Original RRN',
@@ -210,20 +215,23 @@ export const enRemediation: Record<keyof typeof zhCNRemediation, string> = {
   'error.remediation_unassigned':
     'A remediation has no owner or due date, so the incident cannot be resolved: set them under Remediations, or cancel what is no longer needed.',
   'error.remediation_conflict':
-    'The payment already has a remediation this one conflicts with (a payment cannot be both re-settled and refunded).',
+    'Conflicts with a remediation the payment already has: a payment cannot be re-settled and also refunded or paid again, and one a recovery rests on cannot be cancelled.',
   'error.remediation_exists': 'This remediation is already arranged for the payment.',
-  'error.refund_exceeds_amount': 'A refund cannot be more than the original payment.',
+  'error.remediation_not_applicable':
+    'This remediation does not apply to the payment (recovering needs a re-settlement or refund first; a drill moves no money).',
+  'error.remediation_incomplete':
+    'Not done yet: a re-settlement must have been paid by a run, a refund marked paid, a recovery recovered or written off, a re-transaction recorded.',
+  'error.recovery_amount_exceeded': 'The amount is more than the recovery case has outstanding.',
+  'error.recovery_case_closed':
+    'The recovery case is recovered or written off: nothing more is recorded on it.',
   'error.retransaction_invalid':
-    'The new transaction is not valid: it must be an approved transaction of the same merchant.',
-  'error.recovery_exceeds_outstanding': 'The amount is more than what is outstanding.',
-  'error.already_paid': 'The refund is already marked paid.',
-  'error.nothing_outstanding': 'Nothing is outstanding in the recovery case.',
-  'error.owner_not_staff': "The owner must be one of the acquirer's staff users.",
+    'The new transaction is not valid: an approved purchase of the same merchant, later than the original payment.',
 
   'timelineKind.contact_logged': 'Contact',
-  'timelineKind.remediation_created': 'Remediation arranged',
+  'timelineKind.remediation_opened': 'Remediation arranged',
   'timelineKind.remediation_updated': 'Remediation update',
-  'timelineKind.recovery_receipt': 'Money recovered',
+  'timelineKind.recovery_case_opened': 'Recovery case opened',
+  'timelineKind.recovery_received': 'Money recovered',
   'timelineKind.recovery_written_off': 'Written off',
   'timelineKind.refund_paid': 'Refund paid',
 };

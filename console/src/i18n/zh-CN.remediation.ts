@@ -18,6 +18,11 @@ export const zhCNRemediation = {
   'remediation.actionHint.refund': '按原交易参考号和凭证号退款给持卡人',
   'remediation.actionHint.retransaction': '客户重新付款，登记新交易号后完成',
 
+  'remediation.unavailable.exists': '已安排',
+  'remediation.unavailable.conflict':
+    '与已安排的措施冲突（同一笔交易不能既重新结算又退款或重新支付）',
+  'remediation.unavailable.nothing_advanced': '须先安排重新结算或退款，才有可追回的垫付款',
+
   'remediation.status.open': '待处理',
   'remediation.status.in_progress': '处理中',
   'remediation.status.done': '已完成',
@@ -72,8 +77,8 @@ export const zhCNRemediation = {
   'remediation.field.note': '说明（可选）',
   'remediation.field.progressNote': '进展说明（可选）',
   'remediation.field.status': '状态',
-  'remediation.field.refundAmount': '退款金额（元）',
-  'remediation.field.refundAmountHint': '不超过原交易金额 {amount}',
+  'remediation.field.amount': '金额（元）',
+  'remediation.field.amountHint': '默认全额 {amount}；部分退款或部分结算时改小',
   'remediation.field.retransactionId': '重新支付的交易号（可选）',
   'remediation.field.retransactionIdHint': '客户重新付款后填写；须为同一商户已批准的交易',
   'remediation.field.amountInvalid': '请输入大于 0、最多两位小数的金额',
@@ -127,7 +132,6 @@ export const zhCNRemediation = {
   'remediation.recoveryStatus.open': '追偿中',
   'remediation.recoveryStatus.recovered': '已全部追回',
   'remediation.recoveryStatus.written_off': '已核销',
-  'remediation.recoveryStatus.closed': '已结案',
 
   'remediation.refund.title': '持卡人退款',
   'remediation.refund.col.rrn': '原交易参考号',
@@ -202,19 +206,23 @@ export const zhCNRemediation = {
 
   'error.remediation_unassigned':
     '有补救措施尚未指定负责人或完成期限，不能解决事件：请在“补救措施”中补全，或取消不再需要的措施。',
-  'error.remediation_conflict': '该交易已有冲突的补救措施（同一笔交易不能既重新结算又退款）。',
+  'error.remediation_conflict':
+    '与该交易已安排的措施冲突：同一笔交易不能既重新结算又退款或重新支付；有追回款项依赖的措施也不能取消。',
   'error.remediation_exists': '该交易已安排过同一种补救措施。',
-  'error.refund_exceeds_amount': '退款金额不能超过原交易金额。',
-  'error.retransaction_invalid': '重新支付的交易号无效：须为同一商户已批准的交易。',
-  'error.recovery_exceeds_outstanding': '收回金额超过尚未追回的金额。',
-  'error.already_paid': '该退款已标记为已付。',
-  'error.nothing_outstanding': '追偿案件已无未追回的金额。',
-  'error.owner_not_staff': '负责人须为本机构的员工用户。',
+  'error.remediation_not_applicable':
+    '该补救方式不适用于这笔交易（例如追回款项须先重新结算或退款，演练不涉及资金）。',
+  'error.remediation_incomplete':
+    '补救尚未真正完成，不能标记为已完成：重新结算须已被结算批次付出，退款须已标记已付，追偿须已追回或核销，重新支付须已登记新交易。',
+  'error.recovery_amount_exceeded': '收回金额超过追偿案件尚未追回的金额。',
+  'error.recovery_case_closed': '追偿案件已全部追回或已核销，不能再登记。',
+  'error.retransaction_invalid':
+    '重新支付的交易号无效：须为同一商户已批准的消费交易，且晚于原交易。',
 
   'timelineKind.contact_logged': '沟通记录',
-  'timelineKind.remediation_created': '安排补救',
+  'timelineKind.remediation_opened': '安排补救',
   'timelineKind.remediation_updated': '补救进展',
-  'timelineKind.recovery_receipt': '收回款项',
+  'timelineKind.recovery_case_opened': '建立追偿案件',
+  'timelineKind.recovery_received': '收回款项',
   'timelineKind.recovery_written_off': '追偿核销',
   'timelineKind.refund_paid': '退款已付',
 } as const;

@@ -24,7 +24,8 @@ type Dialog =
 export function RecoveryCases(props: {
   cases: RecoveryCase[];
   loading: boolean;
-  canWork: boolean;
+  canRecordReceipt: boolean;
+  canWriteOff: boolean;
   onChanged: (message: string) => void;
 }) {
   const { t } = useT();
@@ -40,7 +41,8 @@ export function RecoveryCases(props: {
         <CaseView
           key={recoveryCase.id}
           recoveryCase={recoveryCase}
-          canWork={props.canWork}
+          canRecordReceipt={props.canRecordReceipt}
+          canWriteOff={props.canWriteOff}
           onReceipt={() => setDialog({ kind: 'receipt', recoveryCase })}
           onWriteOff={() => setDialog({ kind: 'writeOff', recoveryCase })}
         />
@@ -67,14 +69,15 @@ export function RecoveryCases(props: {
 
 function CaseView(props: {
   recoveryCase: RecoveryCase;
-  canWork: boolean;
+  canRecordReceipt: boolean;
+  canWriteOff: boolean;
   onReceipt: () => void;
   onWriteOff: () => void;
 }) {
   const { t, formatDateTime } = useT();
   const text = useRemediationText();
   const item = props.recoveryCase;
-  const settled = item.outstandingFen <= 0;
+  const settled = item.status !== 'open' || item.outstandingFen <= 0;
   const figures: DescriptionsProps['items'] = [
     {
       key: 'account',
@@ -165,14 +168,18 @@ function CaseView(props: {
       })}
     >
       <Descriptions bordered size="small" column={{ xs: 1, lg: 2 }} items={figures} />
-      {props.canWork && !settled && (
+      {!settled && (props.canRecordReceipt || props.canWriteOff) && (
         <Flex gap={8} wrap style={{ marginTop: 12 }}>
-          <Button type="primary" icon={<DollarOutlined />} onClick={props.onReceipt}>
-            {t('remediation.recovery.recordReceipt')}
-          </Button>
-          <Button danger icon={<AuditOutlined />} onClick={props.onWriteOff}>
-            {t('remediation.recovery.writeOff')}
-          </Button>
+          {props.canRecordReceipt && (
+            <Button type="primary" icon={<DollarOutlined />} onClick={props.onReceipt}>
+              {t('remediation.recovery.recordReceipt')}
+            </Button>
+          )}
+          {props.canWriteOff && (
+            <Button danger icon={<AuditOutlined />} onClick={props.onWriteOff}>
+              {t('remediation.recovery.writeOff')}
+            </Button>
+          )}
         </Flex>
       )}
       <Typography.Title level={3} style={{ fontSize: 14, margin: '16px 0 8px' }}>

@@ -9,6 +9,7 @@ import { Identifier } from '../common/Identifier';
 import { formatFen } from '../common/money';
 import { ActionDialog } from '../incidents/ActionDialog';
 import { REFERENCE_LENGTH_MAX } from './fields';
+import { isActive } from './model';
 import { RemediationStatusTag, useRemediationText } from './tags';
 
 /** A refund row: the refund record when the server made one, with its remediation. */
@@ -28,7 +29,7 @@ function isPaid(row: RefundRow): boolean {
 export function Refunds(props: {
   remediations: Remediation[];
   loading: boolean;
-  canWork: boolean;
+  canMarkPaid: boolean;
   onChanged: (message: string) => void;
 }) {
   const { t, formatDateTime } = useT();
@@ -108,13 +109,13 @@ export function Refunds(props: {
           <Typography.Text type="secondary">{t('common.none')}</Typography.Text>
         ),
     },
-    ...(props.canWork
+    ...(props.canMarkPaid
       ? [
           {
             title: t('remediation.refund.col.actions'),
             key: 'actions',
             render: (_: unknown, row: RefundRow) =>
-              !isPaid(row) && row.refund !== null && row.remediation.status !== 'cancelled' ? (
+              !isPaid(row) && row.refund?.status === 'pending' && isActive(row.remediation) ? (
                 <Button
                   size="small"
                   icon={<CheckOutlined />}
@@ -176,8 +177,8 @@ function MarkPaidDialog(props: { row: RefundRow | null; onClose: () => void; onD
       form={form}
       onClose={props.onClose}
       onSubmit={async (values) => {
-        if (refund === null) return;
-        await remediationApi.refundPaid(refund.id, values.bankReference.trim());
+        if (props.row === null) return;
+        await remediationApi.refundPaid(props.row.remediation.id, values.bankReference.trim());
         props.onDone();
       }}
     >

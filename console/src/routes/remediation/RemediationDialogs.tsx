@@ -20,7 +20,7 @@ import {
   dueDateText,
   dueDateValue,
 } from './fields';
-import { actionsFor, fenToYuanText, yuanToFen } from './model';
+import { actionsFor, fenToYuanText, remediationsOf, unavailableReason, yuanToFen } from './model';
 import { useRemediationText } from './tags';
 
 /** The payment a remediation is for, in one line: card, RRN, amount. */
@@ -43,12 +43,29 @@ export function PaymentLine(props: {
   return <Identifier>{parts.length === 0 ? t('common.none') : parts.join(' · ')}</Identifier>;
 }
 
+/** Re-settling or refunding a payment settled to the wrong account may be for part of it. */
+function takesPart(payment: AffectedTransaction, action: RemediationAction | undefined): boolean {
+  return (
+    payment.kind === 'settled_to_wrong_account' && (action === 'refund' || action === 'resettle')
+  );
+}
+
+/** The amount to send: only when it is part of the payment (the server's default is all of it). */
+function partOf(
+  payment: AffectedTransaction,
+  action: RemediationAction,
+  typed: string | undefined,
+): number | undefined {
+  if (!takesPart(payment, action)) return undefined;
+  const fen = yuanToFen(typed ?? '');
+  return fen === undefined || fen >= payment.amountFen ? undefined : fen;
+}
+
 interface CreateValues {
   action: RemediationAction;
   owner?: string;
   dueDate?: Dayjs | null;
   amount?: string;
-  retransactionId?: string;
   note?: string;
 }
 
@@ -64,6 +81,9 @@ export function CreateRemediationDialog(props: {
   const [form] = Form.useForm<CreateValues>();
   const payment = props.payment;
   const offered = payment === null ? [...REMEDIATION_ACTIONS] : actionsFor(payment.kind);
+  const existing = payment === null ? [] : remediationsOf(payment);
+  const firstAvailable =
+    offered.find((action) => unavailableReason(action, existing) === undefined) ?? offered[0];
   return (
     <ActionDialog<CreateValues>
       open={payment !== null}
@@ -80,12 +100,13 @@ export function CreateRemediationDialog(props: {
       confirm={t('remediation.create.confirm')}
       form={form}
       initialValues={{
-        action: offered[0] ?? 'resettle',
+        action: firstAvailable ?? 'resettle',
         amount: payment === null ? '' : fenToYuanText(payment.amountFen),
       }}
       onClose={props.onClose}
       onSubmit={async (values) => {
         if (payment === null) return;
+        const amountFen = partOf(payment, values.action, values.amount);
         const remediation = await remediationApi.create(props.incidentId, {
           transactionId: payment.transactionId ?? undefined,
           lineId: payment.transactionId ? undefined : (payment.lineId ?? undefined),
@@ -93,49 +114,41 @@ export function CreateRemediationDialog(props: {
           owner: values.owner?.trim(),
           dueDate: dueDateText(values.dueDate),
           note: values.note?.trim(),
-          amountFen: values.action === 'refund' ? yuanToFen(values.amount ?? '') : undefined,
-          retransactionId:
-            values.action === 'retransaction' ? values.retransactionId?.trim() : undefined,
+          amountFen,
         });
         props.onDone(remediation);
       }}
     >
       <Form.Item name="action" label={t('remediation.field.action')} rules={[{ required: true }]}>
         <Radio.Group style={{ display: 'flex', flexDirection: 'column', gap: 6 }}>
-          {offered.map((action) => (
-            <Radio key={action} value={action}>
-              <Typography.Text strong>{text('action', action)}</Typography.Text>
-              <Typography.Text type="secondary" style={{ marginInlineStart: 8, fontSize: 12 }}>
-                {text('actionHint', action)}
-              </Typography.Text>
-            </Radio>
-          ))}
+          {offered.map((action) => {
+            const unavailable = unavailableReason(action, existing);
+            return (
+              <Radio key={action} value={action} disabled={unavailable !== undefined}>
+                <Typography.Text strong>{text('action', action)}</Typography.Text>
+                <Typography.Text type="secondary" style={{ marginInlineStart: 8, fontSize: 12 }}>
+                  {unavailable === undefined
+                    ? text('actionHint', action)
+                    : text('unavailable', unavailable)}
+                </Typography.Text>
+              </Radio>
+            );
+          })}
         </Radio.Group>
       </Form.Item>
       <Form.Item noStyle dependencies={['action']}>
         {({ getFieldValue }) => {
           const action = getFieldValue('action') as RemediationAction | undefined;
-          if (action === 'refund' && payment !== null) {
+          if (payment !== null && takesPart(payment, action)) {
             return (
               <AmountField
                 name="amount"
-                label={t('remediation.field.refundAmount')}
-                extra={t('remediation.field.refundAmountHint', {
+                label={t('remediation.field.amount')}
+                extra={t('remediation.field.amountHint', {
                   amount: formatFen(payment.amountFen),
                 })}
                 maxFen={payment.amountFen}
               />
-            );
-          }
-          if (action === 'retransaction') {
-            return (
-              <Form.Item
-                name="retransactionId"
-                label={t('remediation.field.retransactionId')}
-                extra={t('remediation.field.retransactionIdHint')}
-              >
-                <Input maxLength={TRANSACTION_ID_LENGTH_MAX} autoComplete="off" />
-              </Form.Item>
             );
           }
           return null;

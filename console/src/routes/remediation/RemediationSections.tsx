@@ -12,7 +12,10 @@ import { AffectedPayments } from './AffectedPayments';
 import { ContactLog } from './ContactLog';
 import {
   canLogContacts,
+  canMarkRefundPaid,
+  canRecordReceipt,
   canWorkRemediations,
+  canWriteOff,
   readsRemediations,
   seesRemediationWork,
 } from './permissions';
@@ -23,8 +26,9 @@ import { RemediationList } from './RemediationList';
 
 /**
  * Making whole, on the incident page: the affected payments, the remediation of each, the
- * recovery case, the cardholders' refunds and the contact log. A merchant user reads the status
- * of its incident's remediations only, as its view of the API carries nothing else.
+ * recovery case, the cardholders' refunds and the contact log. A merchant user reads what the
+ * API gives it, without acting: the affected payments, the status of each remediation (no
+ * owners, notes or history), a recovery case or refund when there is one; no contact log.
  */
 export function RemediationSections({
   incident,
@@ -41,11 +45,9 @@ export function RemediationSections({
   const id = incident.id;
 
   const remediations = useLoader(`remediations:${id}`, (signal) => remediationApi.list(id, signal));
-  const affected = useLoader(`affected:${id}:${staff}`, (signal) =>
-    staff ? remediationApi.affected(id, signal) : Promise.resolve(undefined),
-  );
-  const recovery = useLoader(`recovery:${id}:${staff}`, (signal) =>
-    staff ? remediationApi.recoveryCases(id, signal) : Promise.resolve(undefined),
+  const affected = useLoader(`affected:${id}`, (signal) => remediationApi.affected(id, signal));
+  const recovery = useLoader(`recovery:${id}`, (signal) =>
+    remediationApi.recoveryCases(id, signal),
   );
   const [creating, setCreating] = useState<AffectedTransaction | null>(null);
   const [updating, setUpdating] = useState<Remediation | null>(null);
@@ -71,23 +73,25 @@ export function RemediationSections({
 
   if (!readsRemediations(user.role)) return null;
   const items = remediations.data?.items ?? [];
+  const cases = recovery.data?.items ?? [];
+  // A merchant user is not shown empty sections of the acquirer's work.
+  const showRecovery = staff || cases.length > 0;
+  const showRefunds = staff || items.some((item) => item.action === 'refund');
 
   return (
     <>
       {toastHolder}
-      {staff && (
-        <SectionCard title={t('remediation.affected.title')}>
-          {affected.status === 'failed' ? (
-            <ProblemAlert error={affected.error} onRetry={affected.reload} />
-          ) : (
-            <AffectedPayments
-              affected={affected.data}
-              loading={affected.status === 'loading'}
-              onArrange={mayWork ? setCreating : undefined}
-            />
-          )}
-        </SectionCard>
-      )}
+      <SectionCard title={t('remediation.affected.title')}>
+        {affected.status === 'failed' ? (
+          <ProblemAlert error={affected.error} onRetry={affected.reload} />
+        ) : (
+          <AffectedPayments
+            affected={affected.data}
+            loading={affected.status === 'loading'}
+            onArrange={mayWork ? setCreating : undefined}
+          />
+        )}
+      </SectionCard>
       <SectionCard title={t('remediation.list.title', { count: items.length })}>
         {remediations.status === 'failed' ? (
           <ProblemAlert error={remediations.error} onRetry={remediations.reload} />
@@ -100,26 +104,27 @@ export function RemediationSections({
           />
         )}
       </SectionCard>
-      {staff && (
+      {showRecovery && (
         <SectionCard title={t('remediation.recovery.title')}>
           {recovery.status === 'failed' ? (
             <ProblemAlert error={recovery.error} onRetry={recovery.reload} />
           ) : (
             <RecoveryCases
-              cases={recovery.data?.items ?? []}
+              cases={cases}
               loading={recovery.status === 'loading'}
-              canWork={mayWork}
+              canRecordReceipt={canRecordReceipt(user.role) && open}
+              canWriteOff={canWriteOff(user.role) && open}
               onChanged={changed}
             />
           )}
         </SectionCard>
       )}
-      {staff && (
+      {showRefunds && (
         <SectionCard title={t('remediation.refund.title')}>
           <Refunds
             remediations={items}
             loading={remediations.status === 'loading'}
-            canWork={mayWork}
+            canMarkPaid={canMarkRefundPaid(user.role) && open}
             onChanged={changed}
           />
         </SectionCard>

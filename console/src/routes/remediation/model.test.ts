@@ -6,6 +6,7 @@ import {
   isOverdue,
   isUnassigned,
   totalsByKind,
+  unavailableReason,
   yuanToFen,
 } from './model';
 
@@ -79,10 +80,13 @@ describe('totalsByKind', () => {
     expect(totals.payout_returned).toEqual({ count: 0, amountFen: 0 });
   });
 
-  it("prefers the server's totals when they are readable", () => {
+  it("prefers the server's totals (they count beyond the items listed) when readable", () => {
     const totals = totalsByKind({
       items: [item('payout_returned', 100)],
-      totals: { payout_returned: { count: 3, amountFen: 900 }, customer_saw_failure: 'x' },
+      // An older server's totals may lack a kind, or carry it in another shape.
+      totals: JSON.parse(
+        '{"payout_returned":{"count":3,"amountFen":900},"customer_saw_failure":"x"}',
+      ) as Record<string, never>,
     });
     expect(totals.payout_returned).toEqual({ count: 3, amountFen: 900 });
     expect(totals.customer_saw_failure).toEqual({ count: 0, amountFen: 0 });
@@ -91,8 +95,40 @@ describe('totalsByKind', () => {
 
 describe('actionsFor', () => {
   it('offers what fits each kind of affected payment', () => {
-    expect(actionsFor('settled_to_wrong_account')).toContain('recover');
+    expect(actionsFor('settled_to_wrong_account')).toEqual([
+      'resettle',
+      'refund',
+      'recover',
+      'retransaction',
+    ]);
     expect(actionsFor('payout_returned')).toEqual(['resettle']);
-    expect(actionsFor('customer_saw_failure')).toContain('retransaction');
+    expect(actionsFor('customer_saw_failure')).toEqual(['retransaction']);
+  });
+});
+
+describe('unavailableReason', () => {
+  it('refuses a second standing remediation of the same action', () => {
+    expect(unavailableReason('refund', [{ action: 'refund', status: 'open' }])).toBe('exists');
+    expect(unavailableReason('refund', [{ action: 'refund', status: 'cancelled' }])).toBe(
+      undefined,
+    );
+  });
+
+  it('refuses re-settling a refunded payment, and the other way round', () => {
+    expect(unavailableReason('refund', [{ action: 'resettle', status: 'done' }])).toBe('conflict');
+    expect(unavailableReason('resettle', [{ action: 'refund', status: 'open' }])).toBe('conflict');
+    expect(unavailableReason('retransaction', [{ action: 'resettle', status: 'open' }])).toBe(
+      'conflict',
+    );
+  });
+
+  it('recovers only what was advanced (a re-settlement or a refund)', () => {
+    expect(unavailableReason('recover', [])).toBe('nothing_advanced');
+    expect(unavailableReason('recover', [{ action: 'refund', status: 'in_progress' }])).toBe(
+      undefined,
+    );
+    expect(unavailableReason('recover', [{ action: 'resettle', status: 'cancelled' }])).toBe(
+      'nothing_advanced',
+    );
   });
 });

@@ -89,16 +89,50 @@ function isTotal(value: unknown): value is AffectedTotal {
   );
 }
 
-/** The actions that make sense for a kind of affected payment, the usual one first. */
+/**
+ * The actions that apply to a kind of affected payment, the usual one first (the server's table
+ * is ACTIONS_BY_KIND in src/core/remediation/remediation.ts).
+ */
 export function actionsFor(kind: AffectedKind): RemediationAction[] {
   switch (kind) {
     case 'settled_to_wrong_account':
-      return ['recover', 'resettle', 'refund'];
+      return ['resettle', 'refund', 'recover', 'retransaction'];
     case 'payout_returned':
       return ['resettle'];
     case 'customer_saw_failure':
-      return ['retransaction', 'refund'];
+      return ['retransaction'];
   }
+}
+
+/** Why an action cannot be arranged on a payment now, as the server would refuse it. */
+export type Unavailable = 'exists' | 'conflict' | 'nothing_advanced';
+
+/** Re-settling pays the merchant: a refund or a second payment would pay for the sale twice. */
+const CONFLICTS: readonly (readonly [RemediationAction, RemediationAction])[] = [
+  ['resettle', 'refund'],
+  ['resettle', 'retransaction'],
+];
+
+/**
+ * Whether `action` may be arranged on a payment that already has `existing` remediations:
+ * undefined when it may, else why not, so that the form greys it out and says why. The server
+ * decides (decideNewRemediation); this only spares a refusal.
+ */
+export function unavailableReason(
+  action: RemediationAction,
+  existing: readonly { action: RemediationAction; status: string }[],
+): Unavailable | undefined {
+  const standing = existing.filter((item) => item.status !== 'cancelled');
+  if (standing.some((item) => item.action === action)) return 'exists';
+  const excluded = CONFLICTS.flatMap(([a, b]) => (a === action ? [b] : b === action ? [a] : []));
+  if (standing.some((item) => excluded.includes(item.action))) return 'conflict';
+  if (
+    action === 'recover' &&
+    !standing.some((item) => item.action === 'resettle' || item.action === 'refund')
+  ) {
+    return 'nothing_advanced';
+  }
+  return undefined;
 }
 
 /** The remediations already recorded for an affected payment (one, several or none). */
