@@ -82,7 +82,12 @@ async function uploaded(
   return response.json<Doc>();
 }
 
-async function call(method: 'GET' | 'POST', url: string, headers = admin, payload?: object) {
+async function call(
+  method: 'GET' | 'POST',
+  url: string,
+  headers: Record<string, string> = admin,
+  payload?: object,
+) {
   const response = await t.app.inject({
     method,
     url,

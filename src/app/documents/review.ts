@@ -40,8 +40,8 @@ export interface ReviewInput {
   fields?: ReviewFieldsInput;
 }
 
-/** Statuses of an account change that is over: its account is no longer the one to check. */
-const CLOSED_CHANGE_STATUSES = ['completed', 'rejected', 'cancelled', 'locked'];
+/** Statuses of an account change in progress (migration 011): its new account is the one to check. */
+const OPEN_CHANGE_STATUSES = ['pending_approval', 'pending_verification'];
 
 /**
  * The account a document should show: the new account of the merchant's open account change
@@ -57,9 +57,9 @@ async function expectedAccount(
   if (present.rows[0]?.present) {
     const { rows } = await q.query<{ account_fp: string; account_number_masked: string }>(
       `SELECT account_fp, account_number_masked FROM account_change_requests
-        WHERE merchant_no = $1 AND status <> ALL($2::text[])
+        WHERE merchant_no = $1 AND status = ANY($2::text[])
         ORDER BY requested_at DESC LIMIT 1`,
-      [merchantNo, CLOSED_CHANGE_STATUSES],
+      [merchantNo, OPEN_CHANGE_STATUSES],
     );
     const change = rows[0];
     if (change) {
