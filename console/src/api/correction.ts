@@ -131,6 +131,8 @@ export interface AccountChangeVerification {
   status: VerificationStatus;
   attemptsLeft: number;
   startedAt: string;
+  /** When the micro-deposit went out in a payout file. */
+  sentAt?: string | null;
   runId?: string | null;
   terminalId?: string | null;
   /** Test transaction only: the amount to key in on the terminal. */
@@ -151,9 +153,19 @@ export const ACCOUNT_CHANGE_ACTIONS = [
 ] as const;
 export type AccountChangeAction = (typeof ACCOUNT_CHANGE_ACTIONS)[number];
 
-/** A document as a change request lists it (the whole document, or the part the server sends). */
-export type AttachedDocument = Pick<MerchantDocument, 'id' | 'type' | 'status'> &
-  Partial<Omit<MerchantDocument, 'id' | 'type' | 'status'>>;
+/** A document as a change request lists it: what it is and where its review stands. */
+export interface AttachedDocument {
+  id: string;
+  type: DocumentType;
+  status: DocumentStatus;
+  fileName?: string;
+  uploadedAt?: string;
+  reviewedAt?: string | null;
+  /** The reviewer's note (the reason of a rejection). */
+  reviewNote?: string | null;
+  expiresOn?: string | null;
+  expired?: boolean;
+}
 
 export interface AccountChange {
   id: string;
@@ -178,6 +190,8 @@ export interface AccountChange {
   riskReasons: string[];
   /** Document types still missing (none attached that is accepted or awaiting review, unexpired). */
   requiredDocuments: DocumentType[];
+  /** Every document type the change needs, missing or not (by merchant and account type). */
+  documentsNeeded?: DocumentType[];
   documents: AttachedDocument[];
   consent: {
     channel: ConsentChannel;
@@ -188,10 +202,13 @@ export interface AccountChange {
   approvals: { by: string; at: string; note: string | null }[];
   approvalsNeeded: number;
   rejection: { by: string; at: string; reason: string } | null;
+  cancellation?: { by: string; at: string; reason: string } | null;
   verification: AccountChangeVerification | null;
   completedAt: string | null;
   newAccountId: string | null;
   allowedActions: AccountChangeAction[];
+  /** Why approving would be refused to the caller now (four_eyes_violation…), or null. */
+  approveBlockedBy?: string | null;
 }
 
 export interface AccountChangeInput {

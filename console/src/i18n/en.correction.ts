@@ -243,8 +243,9 @@ export const enCorrection: Record<keyof typeof zhCNCorrection, string> = {
   'correction.change.highRiskTitle':
     'High-risk change: {needed} different approvers needed, neither the requester',
   'correction.change.documents': 'Documents: needed and attached',
-  'correction.change.requiredTitle': 'Still missing',
+  'correction.change.requiredTitle': 'Needed',
   'correction.change.noneMissing': 'Nothing missing',
+  'correction.change.noneNeeded': 'No documents needed',
   'correction.change.missing': 'Missing',
   'correction.change.requiredHint':
     'Needed for the merchant and account type; one attached, awaiting review or accepted and unexpired, is no longer listed. All must be accepted before approval.',
@@ -296,6 +297,9 @@ export const enCorrection: Record<keyof typeof zhCNCorrection, string> = {
     'Micro-deposit: 0.01–0.99 yuan goes to the new account with the next payout file and the merchant enters the amount. Test transaction: the merchant makes a purchase of a given amount on its terminal.',
   'correction.actions.verificationConfirm': 'Start',
   'correction.actions.verificationStarted': 'Verification started',
+  'correction.actions.alreadyApprovedNote':
+    'You already approved this change: under four eyes another approver must approve it too.',
+  'correction.actions.blocked': 'Cannot be approved yet: {reason}',
   'correction.actions.ownRequestNote':
     'You asked for this change: under four eyes you cannot approve or reject it; another approver must.',
 

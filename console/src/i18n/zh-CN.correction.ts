@@ -240,8 +240,9 @@ export const zhCNCorrection = {
   'correction.change.normalRisk': '未发现高风险因素，一位审批人审批即可。',
   'correction.change.highRiskTitle': '高风险变更：须 {needed} 位不同的审批人审批（均不能是申请人）',
   'correction.change.documents': '资料：所需与已附',
-  'correction.change.requiredTitle': '尚缺资料',
+  'correction.change.requiredTitle': '所需资料',
   'correction.change.noneMissing': '所需资料已齐',
+  'correction.change.noneNeeded': '无需资料',
   'correction.change.missing': '缺少',
   'correction.change.requiredHint':
     '按商户类型和账户类型所需；已附且待审核或已通过、未过期的资料不再列出。审批前须全部审核通过。',
@@ -293,6 +294,8 @@ export const zhCNCorrection = {
     '小额打款：随下一个付款文件向新账户打入 0.01–0.99 元，商户输入到账金额；测试交易：商户在终端上做一笔指定金额的消费。',
   'correction.actions.verificationConfirm': '发起',
   'correction.actions.verificationStarted': '已发起验证',
+  'correction.actions.alreadyApprovedNote': '您已审批过此申请：按四眼原则须由另一位审批人再审批。',
+  'correction.actions.blocked': '暂不能审批：{reason}',
   'correction.actions.ownRequestNote':
     '这是您提交的申请：按四眼原则您不能审批或驳回，须由另一位审批人处理。',
 

@@ -20,6 +20,7 @@ import type {
   VerificationMethod,
 } from '../../api/correction';
 import { useT } from '../../i18n';
+import { useCorrectionI18n } from '../documents/problem';
 import { useCurrentUser } from '../session/session';
 import { ChangeDialog } from './ChangeDialog';
 import { canDecideAccountChange } from './permissions';
@@ -41,7 +42,8 @@ export function ChangeActions({
   change: AccountChange;
   onChanged: () => void;
 }) {
-  const { t } = useT();
+  const i18n = useCorrectionI18n();
+  const { t } = i18n;
   const user = useCurrentUser();
   const [open, setOpen] = useState<DialogName | null>(null);
   const [toast, toastHolder] = message.useMessage();
@@ -62,12 +64,35 @@ export function ChangeActions({
     onChanged();
   };
   const ownRequest = decide && change.requestedBy === user.username;
+  // What would stop this caller's approval now, said before the button is pressed.
+  const blockedBy = decide ? (change.approveBlockedBy ?? null) : null;
+  const blockedText =
+    blockedBy === null || blockedBy === 'four_eyes_violation'
+      ? null
+      : (i18n.tCode('error', blockedBy) ?? null);
 
   if (final || !Object.values(offers).some(Boolean)) return toastHolder;
   return (
     <Flex vertical gap={12}>
       {toastHolder}
-      {ownRequest && <Alert type="info" showIcon title={t('correction.actions.ownRequestNote')} />}
+      {(ownRequest || blockedBy === 'four_eyes_violation') && (
+        <Alert
+          type="info"
+          showIcon
+          title={
+            ownRequest
+              ? t('correction.actions.ownRequestNote')
+              : t('correction.actions.alreadyApprovedNote')
+          }
+        />
+      )}
+      {blockedText !== null && (
+        <Alert
+          type="warning"
+          showIcon
+          title={t('correction.actions.blocked', { reason: blockedText })}
+        />
+      )}
       <Flex gap={8} wrap role="toolbar" aria-label={t('correction.actions.label')}>
         {offers.approve && (
           <Button type="primary" icon={<CheckOutlined />} onClick={() => setOpen('approve')}>

@@ -4,7 +4,7 @@ import type { TableColumnsType } from 'antd';
 import { useState } from 'react';
 import { Link } from 'react-router-dom';
 import { accountChangeApi, documentApi } from '../../api/correction';
-import type { AccountChange, AttachedDocument } from '../../api/correction';
+import type { AccountChange, AttachedDocument, MerchantDocument } from '../../api/correction';
 import { useT } from '../../i18n';
 import { Identifier } from '../common/Identifier';
 import { useLoader } from '../common/use-loader';
@@ -20,10 +20,11 @@ import { CorrectionProblem } from '../documents/problem';
 import { correctionText } from '../documents/texts';
 
 /**
- * The request's documents side by side: on the left the types it still needs (none attached
- * that is accepted or waiting for review and unexpired), on the right those attached, each with
- * what the reviewer read off it (numbers masked) and how that compared with the registry and the
- * requested account.
+ * The request's documents side by side: on the left every type it needs, each missing (none
+ * attached that is accepted or waiting for review and unexpired) or with where its document
+ * stands; on the right those attached, each with what the reviewer read off it (numbers masked)
+ * and how that compared with the registry and the requested account. The request lists its
+ * documents in short; what was read comes from the merchant's documents.
  */
 export function ChangeDocuments({
   change,
@@ -33,49 +34,87 @@ export function ChangeDocuments({
   onChanged: () => void;
 }) {
   const { t } = useT();
+  const full = useLoader(
+    `change-documents:${change.merchantNo}:${change.documents.map((d) => `${d.id}${d.status}`).join()}`,
+    (signal) => documentApi.ofMerchant(change.merchantNo, signal),
+  );
+  const byId = new Map((full.data?.items ?? []).map((document) => [document.id, document]));
+  const rows: ChangeDocumentRow[] = change.documents.map((document) => ({
+    ...document,
+    full: byId.get(document.id),
+  }));
+  const needed = change.documentsNeeded ?? change.requiredDocuments;
+  const missing = new Set(change.requiredDocuments);
   return (
     <Row gutter={16}>
       <Col xs={24} lg={7}>
         <Typography.Title level={3} style={{ fontSize: 15, marginTop: 0 }}>
           {t('correction.change.requiredTitle')}
         </Typography.Title>
-        {change.requiredDocuments.length === 0 ? (
-          <Typography.Text type="success">{t('correction.change.noneMissing')}</Typography.Text>
+        {needed.length === 0 ? (
+          <Typography.Text type="secondary">{t('correction.change.noneNeeded')}</Typography.Text>
         ) : (
           <List
             size="small"
             bordered
             aria-label={t('correction.change.requiredTitle')}
-            dataSource={change.requiredDocuments}
-            renderItem={(type) => (
-              <List.Item>
-                <DocumentTypeText type={type} />
-                <Tag color="red">{t('correction.change.missing')}</Tag>
-              </List.Item>
-            )}
+            dataSource={needed}
+            renderItem={(type) => {
+              const attached = change.documents.filter((document) => document.type === type);
+              const best =
+                attached.find((document) => document.status === 'accepted') ??
+                attached.find((document) => document.status === 'pending_review') ??
+                attached[0];
+              return (
+                <List.Item data-document-type={type}>
+                  <DocumentTypeText type={type} />
+                  {missing.has(type) || best === undefined ? (
+                    <Tag color="red">{t('correction.change.missing')}</Tag>
+                  ) : (
+                    <DocumentStatusTag status={best.status} />
+                  )}
+                </List.Item>
+              );
+            }}
           />
         )}
         <Typography.Paragraph type="secondary" style={{ marginTop: 8, fontSize: 12 }}>
-          {t('correction.change.requiredHint')}
+          {change.requiredDocuments.length === 0
+            ? t('correction.change.noneMissing')
+            : t('correction.change.requiredHint')}
         </Typography.Paragraph>
       </Col>
       <Col xs={24} lg={17}>
         <Typography.Title level={3} style={{ fontSize: 15, marginTop: 0 }}>
           {t('correction.change.attachedTitle')}
         </Typography.Title>
-        <AttachedTable documents={change.documents} />
+        {full.status === 'failed' && (
+          <div style={{ marginBottom: 8 }}>
+            <CorrectionProblem error={full.error} onRetry={full.reload} />
+          </div>
+        )}
+        <AttachedTable documents={rows} loading={full.status === 'loading'} />
         {change.allowedActions.includes('attach_documents') && (
-          <AttachMore change={change} onChanged={onChanged} />
+          <AttachMore change={change} documents={full.data?.items ?? []} onChanged={onChanged} />
         )}
       </Col>
     </Row>
   );
 }
 
-function AttachedTable({ documents }: { documents: AttachedDocument[] }) {
+/** An attached document, with the whole document when the merchant's list has it. */
+type ChangeDocumentRow = AttachedDocument & { full: MerchantDocument | undefined };
+
+function AttachedTable({
+  documents,
+  loading,
+}: {
+  documents: ChangeDocumentRow[];
+  loading: boolean;
+}) {
   const i18n = useT();
   const { t, localize } = i18n;
-  const columns: TableColumnsType<AttachedDocument> = [
+  const columns: TableColumnsType<ChangeDocumentRow> = [
     {
       title: t('correction.queue.col.type'),
       key: 'type',
@@ -95,13 +134,18 @@ function AttachedTable({ documents }: { documents: AttachedDocument[] }) {
       title: t('correction.change.fieldsRead'),
       key: 'fields',
       render: (_: unknown, record) => {
+        const fields = record.full?.fields;
         const read = REVIEW_FIELDS.flatMap((field) => {
-          const value = record.fields === undefined ? null : storedField(record.fields, field);
+          const value = fields === undefined ? null : storedField(fields, field);
           return value === null ? [] : [{ field, value }];
         });
         if (read.length === 0) {
           return (
-            <Typography.Text type="secondary">{t('correction.change.notRead')}</Typography.Text>
+            <Typography.Text type="secondary">
+              {record.status === 'pending_review'
+                ? t('correction.change.notRead')
+                : t('common.none')}
+            </Typography.Text>
           );
         }
         return (
@@ -124,7 +168,7 @@ function AttachedTable({ documents }: { documents: AttachedDocument[] }) {
       title: t('correction.comparison.title'),
       key: 'comparisons',
       render: (_: unknown, record) => {
-        const comparisons = record.comparisons ?? [];
+        const comparisons = record.full?.comparisons ?? [];
         if (comparisons.length === 0) {
           return (
             <Typography.Text type="secondary">{t('correction.comparison.none')}</Typography.Text>
@@ -147,17 +191,18 @@ function AttachedTable({ documents }: { documents: AttachedDocument[] }) {
       key: 'note',
       render: (_: unknown, record) => (
         <div style={{ maxWidth: 240, whiteSpace: 'normal' }}>
-          {record.review?.note ?? t('common.none')}
+          {record.reviewNote ?? record.full?.review?.note ?? t('common.none')}
         </div>
       ),
     },
   ];
   return (
-    <Table<AttachedDocument>
+    <Table<ChangeDocumentRow>
       rowKey="id"
       size="small"
       columns={columns}
       dataSource={documents}
+      loading={loading && documents.length > 0}
       pagination={false}
       scroll={{ x: 'max-content' }}
       locale={{
@@ -173,22 +218,23 @@ function AttachedTable({ documents }: { documents: AttachedDocument[] }) {
 }
 
 /** Attach documents of the merchant already sent but not yet on this request. */
-function AttachMore({ change, onChanged }: { change: AccountChange; onChanged: () => void }) {
+function AttachMore({
+  change,
+  documents,
+  onChanged,
+}: {
+  change: AccountChange;
+  documents: MerchantDocument[];
+  onChanged: () => void;
+}) {
   const { t } = useT();
   const [chosen, setChosen] = useState<string[]>([]);
   const [saving, setSaving] = useState(false);
   const [error, setError] = useState<unknown>(null);
-  const documents = useLoader(
-    `attachable:${change.merchantNo}:${change.documents.length}`,
-    (signal) => documentApi.ofMerchant(change.merchantNo, signal),
-  );
   const attached = new Set(change.documents.map((document) => document.id));
-  const candidates = (documents.data?.items ?? []).filter(
+  const candidates = documents.filter(
     (document) => !attached.has(document.id) && document.status !== 'rejected',
   );
-  if (documents.status === 'failed') {
-    return <CorrectionProblem error={documents.error} onRetry={documents.reload} />;
-  }
   if (candidates.length === 0) return null;
   return (
     <Form
