@@ -28,6 +28,8 @@ import { settlementRoutes } from './routes/settlement.js';
 import { ledgerRoutes } from './routes/ledger.js';
 import { evidenceRoutes } from './routes/evidence.js';
 import { notificationRoutes } from './routes/notifications.js';
+import { accountChangeRoutes } from './routes/account-changes.js';
+import type { AccountChangePolicy } from '../app/account-changes/policy.js';
 import { DEFAULT_SETTLEMENT_POLICY, type SettlementPolicy } from '../core/settlement/policy.js';
 
 export interface AppOptions {
@@ -45,6 +47,8 @@ export interface AppOptions {
   logStream?: NodeJS.WritableStream;
   /** Folder of the content-addressed evidence files; null or absent: none (uploads answer 503). */
   evidenceDir?: string | null;
+  /** Account changes: at most `max` in `windowDays` days per merchant; the default when absent. */
+  accountChangePolicy?: AccountChangePolicy;
 }
 
 /** Default request body limit; routes that take batches raise their own. */
@@ -116,6 +120,12 @@ export async function buildApp(ctx: AppContext, options: AppOptions): Promise<Fa
   await app.register(ledgerRoutes(ctx));
   await app.register(evidenceRoutes(ctx, { evidenceDir: options.evidenceDir ?? null }));
   await app.register(notificationRoutes(ctx));
+  await app.register(
+    accountChangeRoutes(ctx, {
+      settlementPolicy: options.settlementPolicy ?? DEFAULT_SETTLEMENT_POLICY,
+      ...(options.accountChangePolicy ? { policy: options.accountChangePolicy } : {}),
+    }),
+  );
 
   const indexHtml =
     options.consoleDir && fs.existsSync(path.join(options.consoleDir, 'index.html'))

@@ -39,6 +39,8 @@ export const VERIFICATION_STATUSES = [
   'matched',
   'confirmed',
   'locked',
+  // The request was cancelled before the deposit went out or the transaction came.
+  'cancelled',
 ] as const;
 export type VerificationStatus = (typeof VERIFICATION_STATUSES)[number];
 
