@@ -113,6 +113,8 @@ const INTERNAL_TIMELINE_KINDS = new Set([
   'post_mortem',
   'severity_changed',
   'case_file_sent',
+  // Who the acquirer called or wrote to about the incident (the contact log).
+  'contact_logged',
 ]);
 /** How staff appear to a merchant user in its incident's timeline. */
 export const ACQUIRER_ACTOR = 'acquirer';
