@@ -30,6 +30,7 @@ import { evidenceRoutes } from './routes/evidence.js';
 import { notificationRoutes } from './routes/notifications.js';
 import { accountChangeRoutes } from './routes/account-changes.js';
 import type { AccountChangePolicy } from '../app/account-changes/policy.js';
+import { remediationRoutes } from './routes/remediation.js';
 import { DEFAULT_SETTLEMENT_POLICY, type SettlementPolicy } from '../core/settlement/policy.js';
 
 export interface AppOptions {
@@ -126,6 +127,7 @@ export async function buildApp(ctx: AppContext, options: AppOptions): Promise<Fa
       ...(options.accountChangePolicy ? { policy: options.accountChangePolicy } : {}),
     }),
   );
+  await app.register(remediationRoutes(ctx));
 
   const indexHtml =
     options.consoleDir && fs.existsSync(path.join(options.consoleDir, 'index.html'))

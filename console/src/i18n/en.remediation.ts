@@ -85,7 +85,7 @@ export const enRemediation: Record<keyof typeof zhCNRemediation, string> = {
   'remediation.field.retransactionIdHint':
     'Once the customer has paid again: an approved transaction of the same merchant',
   'remediation.field.amountInvalid': 'Enter an amount above 0 with at most two decimals',
-  'remediation.field.amountTooLarge': 'The amount is above what may be entered here',
+  'remediation.field.amountTooLarge': 'At most {max}',
 
   'remediation.create.title': 'Arrange a remediation',
   'remediation.create.confirm': 'Arrange',
@@ -203,6 +203,7 @@ export const enRemediation: Record<keyof typeof zhCNRemediation, string> = {
   'remediation.template.title': 'Message templates',
   'remediation.template.hint':
     'Filled from this incident (merchant, masked accounts, amounts, dates) in Chinese, as they are sent: copy, send, then log the contact.',
+  'remediation.template.option': '{title} ({party})',
   'remediation.template.choose': 'Choose a template',
   'remediation.template.text': 'Template text: {title}',
   'remediation.template.copy': 'Copy',

@@ -82,7 +82,7 @@ export const zhCNRemediation = {
   'remediation.field.retransactionId': '重新支付的交易号（可选）',
   'remediation.field.retransactionIdHint': '客户重新付款后填写；须为同一商户已批准的交易',
   'remediation.field.amountInvalid': '请输入大于 0、最多两位小数的金额',
-  'remediation.field.amountTooLarge': '金额超过可填写的上限',
+  'remediation.field.amountTooLarge': '金额不能超过 {max}',
 
   'remediation.create.title': '安排补救措施',
   'remediation.create.confirm': '确认安排',
@@ -196,6 +196,7 @@ export const zhCNRemediation = {
   'remediation.template.title': '消息模板',
   'remediation.template.hint':
     '模板已按本事件填好商户、账户（已脱敏）、金额和日期；复制后发送，再记录这次沟通。',
+  'remediation.template.option': '{title}（{party}）',
   'remediation.template.choose': '选择模板',
   'remediation.template.text': '模板内容：{title}',
   'remediation.template.copy': '复制模板',

@@ -5,7 +5,10 @@
  * flight) equals its transactions less its fees and payouts; the ledger's in-flight, held and
  * released balances match the lines in those states; no line was paid twice; no approved
  * transaction is left out of every line once a run after its arrival should have taken it
- * (more than 31 days late, or a bug): every fen is somewhere. Everything is
+ * (more than 31 days late, or a bug): every fen is somewhere. Remediation's money (ADR 17):
+ * re-settled amounts count as owed to the merchant and wait as released money until a run takes
+ * them; the misrouted receivable is re-settled + refunded − recovered − written off, per
+ * merchant and per recovery case; refunds owed are the refunds not yet paid. Everything is
  * recomputed from the source rows (transactions, lines, results), not from the ledger alone.
  * Problems are listed (at most PROBLEMS_MAX) with the figures that disagree.
  */
@@ -14,6 +17,8 @@ import { authorise } from '../context.js';
 import type { Principal } from '../../core/roles.js';
 import type { Queryable } from '../../storage/database.js';
 import { takenByRun } from '../settlement/late-sql.js';
+import { resettledStands, resettledWaiting } from '../remediation/ledger-sql.js';
+import { verifyRemediationLedger } from '../remediation/verify-ledger.js';
 
 export const PROBLEMS_MAX = 100;
 
@@ -27,7 +32,11 @@ export interface LedgerProblem {
     | 'state_mismatch'
     | 'line_paid_twice'
     | 'released_money_paid'
-    | 'transaction_unsettled';
+    | 'transaction_unsettled'
+    | 'receivable_mismatch'
+    | 'refund_payable_mismatch'
+    | 'recovery_case_mismatch'
+    | 'remediation_journal_missing';
   message: string;
   journalId?: string;
   lineId?: string;
@@ -147,9 +156,15 @@ export async function verifyLedger(db: Queryable, at: Date): Promise<LedgerVerdi
         WHERE account IN ('merchant_payable', 'merchant_held', 'merchant_released', 'payout_in_flight')
         GROUP BY merchant_no),
      source AS (
-       SELECT merchant_no,
-              (sum(net_fen) - sum(fee_fen) - COALESCE(sum(amount_fen) FILTER (WHERE status = 'paid'), 0))::bigint AS expected
-         FROM settlement_lines GROUP BY merchant_no)
+       SELECT merchant_no, sum(expected)::bigint AS expected FROM (
+         SELECT merchant_no,
+                (sum(net_fen) - sum(fee_fen) - COALESCE(sum(amount_fen) FILTER (WHERE status = 'paid'), 0))::bigint AS expected
+           FROM settlement_lines GROUP BY merchant_no
+         UNION ALL
+         -- Re-settled money owed again to the merchant (remediation, ADR 17).
+         SELECT m.merchant_no, sum(m.amount_fen)::bigint FROM remediations m
+          WHERE ${resettledStands('m')} GROUP BY m.merchant_no) s
+        GROUP BY merchant_no)
      SELECT COALESCE(l.merchant_no, s.merchant_no) AS merchant_no, COALESCE(l.owed, 0) AS owed,
             COALESCE(s.expected, 0) AS expected
        FROM ledger l FULL JOIN source s ON s.merchant_no = l.merchant_no
@@ -178,7 +193,7 @@ export async function verifyLedger(db: Queryable, at: Date): Promise<LedgerVerdi
        SELECT merchant_no, account, -sum(amount_fen)::bigint AS fen FROM ledger_postings
         WHERE account IN ('merchant_held', 'merchant_released', 'payout_in_flight')
         GROUP BY merchant_no, account),
-     lines AS (
+     source AS (
        SELECT merchant_no, 'payout_in_flight' AS account, sum(amount_fen)::bigint AS fen
          FROM settlement_lines WHERE status = 'ready' GROUP BY merchant_no
        UNION ALL
@@ -186,7 +201,14 @@ export async function verifyLedger(db: Queryable, at: Date): Promise<LedgerVerdi
         WHERE status IN ('held', 'returned') AND release_id IS NULL GROUP BY merchant_no
        UNION ALL
        SELECT merchant_no, 'merchant_released', sum(amount_fen)::bigint FROM settlement_lines
-        WHERE release_id IS NOT NULL AND absorbed_by IS NULL GROUP BY merchant_no)
+        WHERE release_id IS NOT NULL AND absorbed_by IS NULL GROUP BY merchant_no
+       UNION ALL
+       -- Re-settled money not yet taken by a run waits as released money (ADR 17).
+       SELECT m.merchant_no, 'merchant_released', sum(m.amount_fen)::bigint FROM remediations m
+        WHERE ${resettledWaiting('m')} GROUP BY m.merchant_no),
+     lines AS (
+       SELECT merchant_no, account, sum(fen)::bigint AS fen FROM source
+        GROUP BY merchant_no, account)
      SELECT COALESCE(l.merchant_no, s.merchant_no) AS merchant_no,
             COALESCE(l.account, s.account) AS account,
             COALESCE(l.fen, 0) AS ledger, COALESCE(s.fen, 0) AS lines
@@ -278,6 +300,9 @@ export async function verifyLedger(db: Queryable, at: Date): Promise<LedgerVerdi
       message: `Transaction ${r.id} of merchant ${r.merchant_no} (${r.amount_fen} fen, business date ${r.business_date}) is in no settlement line although its date was run after it arrived`,
     })),
   );
+
+  // Remediation: receivables per merchant and per recovery case, refunds owed (ADR 17).
+  add(await verifyRemediationLedger(db, PROBLEMS_MAX));
 
   const totals = await db.query<{ account: string; fen: number }>(
     'SELECT account, sum(amount_fen)::bigint AS fen FROM ledger_postings GROUP BY account ORDER BY account',

@@ -2,7 +2,9 @@
  * A settlement run: one line per merchant of the cycle with money to settle on a business
  * date, each screened before it may be `ready`, with its ledger journal, all in one database
  * transaction and in set-based SQL (a handful of statements whatever the number of merchants).
- * The same date and cycle twice answers the first run: nothing is computed again.
+ * The same date and cycle twice answers the first run: nothing is computed again. Money
+ * re-settled by a remediation (app/remediation, ADR 17) waits in merchant_released and is taken
+ * by the merchant's next line exactly like released held money.
  */
 import type { AppContext } from '../context.js';
 import { authorise } from '../context.js';
@@ -16,6 +18,7 @@ import { SCREENING_CTES } from './screening-sql.js';
 import { lockSettlementExclusive } from './settlement-lock.js';
 import { LATE_TRANSACTIONS } from './late-sql.js';
 import { findRun, runTotals, type RunRow } from './queries.js';
+import { MARK_RESETTLED_ABSORBED, resettledWaiting } from '../remediation/ledger-sql.js';
 
 export const SETTLEMENT_ACTOR = 'settlement';
 
@@ -58,12 +61,24 @@ day AS (
    GROUP BY merchant_no
 ),
 waiting AS (
-  SELECT merchant_no,
-         COALESCE(sum(amount_fen) FILTER (WHERE release_id IS NOT NULL), 0)::bigint
-           AS released_in_fen,
-         COALESCE(sum(amount_fen) FILTER (WHERE release_id IS NULL), 0)::bigint AS carried_in_fen
-    FROM settlement_lines
-   WHERE absorbed_by IS NULL AND (status = 'carried' OR release_id IS NOT NULL)
+  SELECT merchant_no, sum(released_in_fen)::bigint AS released_in_fen,
+         sum(carried_in_fen)::bigint AS carried_in_fen
+    FROM (
+      SELECT merchant_no,
+             COALESCE(sum(amount_fen) FILTER (WHERE release_id IS NOT NULL), 0)::bigint
+               AS released_in_fen,
+             COALESCE(sum(amount_fen) FILTER (WHERE release_id IS NULL), 0)::bigint
+               AS carried_in_fen
+        FROM settlement_lines
+       WHERE absorbed_by IS NULL AND (status = 'carried' OR release_id IS NOT NULL)
+       GROUP BY merchant_no
+      UNION ALL
+      -- Money re-settled by a remediation is taken like released money (ADR 17).
+      SELECT m.merchant_no, sum(m.amount_fen)::bigint, 0::bigint
+        FROM remediations m
+       WHERE ${resettledWaiting('m')}
+       GROUP BY m.merchant_no
+    ) w
    GROUP BY merchant_no
 ),
 own_cycles AS (
@@ -238,6 +253,7 @@ export async function createRun(
       lateFrom,
     ]);
     await tx.query(MARK_ABSORBED, [runId]);
+    await tx.query(MARK_RESETTLED_ABSORBED, [runId]);
     await tx.query(INSERT_JOURNALS, [runId, at, actor]);
     await tx.query(INSERT_POSTINGS, [runId]);
     const run = await findRun(tx, runId);

@@ -21,11 +21,11 @@ import { Identifier } from '../common/Identifier';
 import { ProblemAlert } from '../common/problem';
 import { useLoader } from '../common/use-loader';
 import { ActionDialog } from '../incidents/ActionDialog';
-import { NOTE_LENGTH_MAX } from './fields';
 import { useRemediationText } from './tags';
 
-const PARTY_NAME_LENGTH_MAX = 200;
-const SUMMARY_LENGTH_MAX = 4000;
+const PARTY_NAME_LENGTH_MAX = 100;
+const SUMMARY_LENGTH_MAX = 2000;
+const OUTCOME_LENGTH_MAX = 1000;
 
 /** What the contact dialog starts with: empty, or from a template. */
 interface ContactDraft {
@@ -221,7 +221,10 @@ function Templates(props: {
         aria-label={t('remediation.template.choose')}
         options={props.items.map((item) => ({
           value: item.id,
-          label: `${localize(item.title)}（${text('party', item.party)}）`,
+          label: t('remediation.template.option', {
+            title: localize(item.title),
+            party: text('party', item.party),
+          }),
         }))}
       />
       {chosen !== null && (
@@ -339,7 +342,7 @@ function ContactDialog(props: {
         <Input.TextArea rows={5} showCount maxLength={SUMMARY_LENGTH_MAX} />
       </Form.Item>
       <Form.Item name="outcome" label={t('remediation.contact.outcome')}>
-        <Input.TextArea rows={2} showCount maxLength={NOTE_LENGTH_MAX} />
+        <Input.TextArea rows={2} showCount maxLength={OUTCOME_LENGTH_MAX} />
       </Form.Item>
     </ActionDialog>
   );

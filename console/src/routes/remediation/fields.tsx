@@ -2,6 +2,7 @@ import { Button, DatePicker, Form, Input, Space } from 'antd';
 import dayjs from 'dayjs';
 import type { Dayjs } from 'dayjs';
 import { useT } from '../../i18n';
+import { formatFen } from '../common/money';
 import { useCurrentUser } from '../session/session';
 import { chinaToday, yuanToFen } from './model';
 
@@ -97,7 +98,9 @@ export function AmountField(props: {
             if (fen === undefined || fen <= 0)
               throw new Error(t('remediation.field.amountInvalid'));
             if (props.maxFen !== undefined && fen > props.maxFen) {
-              throw new Error(t('remediation.field.amountTooLarge'));
+              throw new Error(
+                t('remediation.field.amountTooLarge', { max: formatFen(props.maxFen) }),
+              );
             }
           },
         },
