@@ -30,6 +30,8 @@ import { evidenceRoutes } from './routes/evidence.js';
 import { notificationRoutes } from './routes/notifications.js';
 import { accountChangeRoutes } from './routes/account-changes.js';
 import type { AccountChangePolicy } from '../app/account-changes/policy.js';
+import { documentRoutes } from './routes/documents.js';
+import { contactRoutes } from './routes/contacts.js';
 import { remediationRoutes } from './routes/remediation.js';
 import { DEFAULT_SETTLEMENT_POLICY, type SettlementPolicy } from '../core/settlement/policy.js';
 
@@ -125,6 +127,12 @@ export async function buildApp(ctx: AppContext, options: AppOptions): Promise<Fa
     accountChangeRoutes(ctx, {
       settlementPolicy: options.settlementPolicy ?? DEFAULT_SETTLEMENT_POLICY,
       ...(options.accountChangePolicy ? { policy: options.accountChangePolicy } : {}),
+    }),
+  );
+  await app.register(documentRoutes(ctx, { evidenceDir: options.evidenceDir ?? null }));
+  await app.register(
+    contactRoutes(ctx, {
+      coolingOffHours: (options.settlementPolicy ?? DEFAULT_SETTLEMENT_POLICY).coolingOffHours,
     }),
   );
   await app.register(remediationRoutes(ctx));
