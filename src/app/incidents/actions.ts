@@ -47,6 +47,7 @@ import {
   type PostMortem,
   type RootCause,
 } from './queries.js';
+import { unassignedRemediations } from '../remediation/remediations.js';
 
 /** Roles an incident can be assigned to: those who may work it. */
 export const ASSIGNABLE_ROLES: readonly Role[] = ['admin', 'risk', 'ops', 'approver'];
@@ -268,6 +269,8 @@ export async function transitionIncident(
         heldMoneyPlan: plan !== null,
         note: note !== null,
         otherOpenIncident: other !== null,
+        unassignedRemediations:
+          input.to === 'resolved' && (await unassignedRemediations(tx, incident.id)) > 0,
       },
     });
     const stamps = stampsAfter(incident, transition, principal.username, at);

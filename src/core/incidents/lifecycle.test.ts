@@ -40,7 +40,7 @@ const EXPECTED: Record<
   'investigating→correcting': { roles: W, requires: [], emits: null, action: 'correct' },
   'investigating→resolved': {
     roles: D,
-    requires: ['root_cause_required', 'held_money_plan_required'],
+    requires: ['root_cause_required', 'held_money_plan_required', 'remediation_unassigned'],
     emits: 'incident.resolved',
     action: 'resolve',
   },
@@ -60,13 +60,13 @@ const EXPECTED: Record<
   },
   'verifying→resolved': {
     roles: D,
-    requires: ['root_cause_required', 'held_money_plan_required'],
+    requires: ['root_cause_required', 'held_money_plan_required', 'remediation_unassigned'],
     emits: 'incident.resolved',
     action: 'resolve',
   },
   'remediating→resolved': {
     roles: D,
-    requires: ['root_cause_required', 'held_money_plan_required'],
+    requires: ['root_cause_required', 'held_money_plan_required', 'remediation_unassigned'],
     emits: 'incident.resolved',
     action: 'resolve',
   },
@@ -98,6 +98,7 @@ const ALL_MET: TransitionFacts = {
   heldMoneyPlan: false,
   note: true,
   otherOpenIncident: false,
+  unassignedRemediations: false,
 };
 
 /** The facts that leave exactly one requirement unmet. */
@@ -107,6 +108,7 @@ const BREAK: Record<string, Partial<TransitionFacts>> = {
   held_money_plan_required: { moneyHeld: true, heldMoneyPlan: false },
   note_required: { note: false },
   incident_already_open: { otherOpenIncident: true },
+  remediation_unassigned: { unassignedRemediations: true },
 };
 
 function outcome(from: IncidentStatus, to: IncidentStatus, role: Role, facts = ALL_MET): string {
@@ -200,6 +202,36 @@ describe('the incident transition table', () => {
         moneyHeld: true,
       }),
     ).toBe('root_cause_required');
+  });
+
+  it('refuses to resolve while a remediation lacks an owner or a due date, after root cause and held money', () => {
+    const unassigned = { ...ALL_MET, unassignedRemediations: true };
+    for (const from of ['investigating', 'verifying', 'remediating'] as const) {
+      expect(outcome(from, 'resolved', 'risk', unassigned)).toBe('remediation_unassigned');
+      expect(outcome(from, 'resolved', 'risk', { ...unassigned, moneyHeld: true })).toBe(
+        'held_money_plan_required',
+      );
+      expect(outcome(from, 'resolved', 'risk', { ...unassigned, hasRootCause: false })).toBe(
+        'root_cause_required',
+      );
+    }
+    // Facts from callers that do not know of remediations: nothing blocks.
+    const withoutRemediations: TransitionFacts = { ...ALL_MET };
+    delete withoutRemediations.unassignedRemediations;
+    expect(outcome('remediating', 'resolved', 'approver', withoutRemediations)).toBe(
+      'ok:resolve:incident.resolved',
+    );
+    // Closing and the other moves do not look at remediations.
+    expect(outcome('resolved', 'closed', 'approver', unassigned)).toBe('ok:close:-');
+    expect(
+      allowedTransitions('remediating', 'approver', {
+        hasRootCause: true,
+        postMortemLessons: 0,
+        moneyHeld: false,
+        otherOpenIncident: false,
+        unassignedRemediations: true,
+      }),
+    ).toEqual([{ to: 'resolved', action: 'resolve', blockedBy: ['remediation_unassigned'] }]);
   });
 
   it('tells the console which buttons to show and what still blocks them', () => {

@@ -105,10 +105,17 @@ export const SEVERITY_REASON_LENGTH_MAX = 500;
  *   or returned lines not released), or a plan for it sent with the move →
  *   `held_money_plan_required`;
  * - `no_other_open_incident`: reopening a real incident while its merchant has another one
- *   open would make two → `incident_already_open`.
+ *   open would make two → `incident_already_open`;
+ * - `remediations_assigned`: every remediation of an affected payment that is still open or in
+ *   progress has an owner and a due date → `remediation_unassigned`.
  */
 export type Requirement =
-  'note' | 'root_cause' | 'post_mortem' | 'held_money_settled_or_plan' | 'no_other_open_incident';
+  | 'note'
+  | 'root_cause'
+  | 'post_mortem'
+  | 'held_money_settled_or_plan'
+  | 'no_other_open_incident'
+  | 'remediations_assigned';
 
 export const REQUIREMENT_CODES: Record<Requirement, ErrorCode> = {
   note: 'note_required',
@@ -116,6 +123,7 @@ export const REQUIREMENT_CODES: Record<Requirement, ErrorCode> = {
   post_mortem: 'post_mortem_required',
   held_money_settled_or_plan: 'held_money_plan_required',
   no_other_open_incident: 'incident_already_open',
+  remediations_assigned: 'remediation_unassigned',
 };
 
 /** The time column a move sets (first time only for acknowledged and contained). */
@@ -188,7 +196,11 @@ function move(
   };
 }
 
-const RESOLVE_REQUIRES: readonly Requirement[] = ['root_cause', 'held_money_settled_or_plan'];
+const RESOLVE_REQUIRES: readonly Requirement[] = [
+  'root_cause',
+  'held_money_settled_or_plan',
+  'remediations_assigned',
+];
 
 /** THE table. Any (from, to) pair not listed is refused with `invalid_transition`. */
 export const TRANSITIONS: readonly Transition[] = [
@@ -242,6 +254,11 @@ export interface TransitionFacts {
   note: boolean;
   /** The merchant has another real incident that is not resolved or closed. */
   otherOpenIncident: boolean;
+  /**
+   * A remediation of the incident is open or in progress without an owner or a due date
+   * (app/remediation). Absent: none.
+   */
+  unassignedRemediations?: boolean;
 }
 
 export function findTransition(from: IncidentStatus, to: IncidentStatus): Transition | null {
@@ -260,6 +277,8 @@ function unmet(requirement: Requirement, facts: TransitionFacts): boolean {
       return facts.moneyHeld && !facts.heldMoneyPlan;
     case 'no_other_open_incident':
       return facts.otherOpenIncident;
+    case 'remediations_assigned':
+      return facts.unassignedRemediations === true;
   }
 }
 
@@ -276,6 +295,8 @@ const MESSAGES: Partial<Record<ErrorCode, string>> = {
     "The merchant's money is still held: release it first, or send a heldMoneyPlan saying what happens to it",
   incident_already_open:
     'The merchant has another open incident; work that one instead of reopening this one',
+  remediation_unassigned:
+    'A remediation of an affected payment is open without an owner and a due date: give each one both, or finish or cancel it',
 };
 
 /**
