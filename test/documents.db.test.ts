@@ -450,6 +450,46 @@ describe('review', () => {
     });
   });
 
+  it('compares a bank card with the new account of an account change in progress', async () => {
+    const requested = await call('POST', `/api/v1/merchants/${M.micro}/account-changes`, other, {
+      accountNumber: IDS.cardCcb,
+      accountName: '张丽',
+      accountType: 'personal',
+      reason: '原银行卡挂失，换新卡结算',
+    });
+    expect(requested.statusCode).toBe(201);
+    const card = await uploaded(M.micro, 'bank_card', png(), other);
+    const same = await call('POST', `/api/v1/documents/${card.id}/review`, approver, {
+      result: 'accepted',
+      fields: { accountNumber: IDS.cardCcb, holderName: '张丽' },
+    });
+    expect(same.statusCode).toBe(200);
+    expect(same.json<Doc>()).toMatchObject({
+      fields: { accountNumberMasked: '621700*********0122', holderName: '张丽' },
+      comparisons: [
+        { field: 'holderName', result: 'match' },
+        {
+          field: 'accountNumber',
+          result: 'match',
+          message: {
+            zh: '账号与进行中账户变更的新账户（621700*********0122）一致',
+            en: 'The account number is the open account change’s new account (621700*********0122)',
+          },
+        },
+      ],
+    });
+    // The old card is not the account being changed to.
+    const old = await uploaded(M.micro, 'bank_card', png(), other);
+    const differs = await call('POST', `/api/v1/documents/${old.id}/review`, approver, {
+      result: 'rejected',
+      note: '这是原银行卡，请上传新卡',
+      fields: { accountNumber: IDS.cardIcbc },
+    });
+    expect(differs.json<Doc>().comparisons.map((c) => [c.field, c.result])).toEqual([
+      ['accountNumber', 'mismatch'],
+    ]);
+  });
+
   it('refuses a rejection without a note, invalid identifiers, and a second review', async () => {
     const doc = await uploaded(M.micro, 'legal_person_id_front', png(), other);
     const noNote = await call('POST', `/api/v1/documents/${doc.id}/review`, approver, {
@@ -593,6 +633,8 @@ describe('at rest', () => {
       IDS.residentIdBadCheck,
       '1001234509000099999',
       IDS.corporateAccount,
+      IDS.cardCcb,
+      IDS.cardIcbc,
     ]) {
       expect(everything).not.toContain(secret);
     }
