@@ -45,6 +45,13 @@ async function call(
   return response;
 }
 
+interface Template {
+  id: string;
+  party: string;
+  title: { zh: string; en: string };
+  text: string;
+}
+
 const contactsUrl = () => `/api/v1/incidents/${incidentId}/contacts`;
 
 beforeAll(async () => {
@@ -200,13 +207,6 @@ describe('logging a contact', () => {
 });
 
 describe('message templates', () => {
-  interface Template {
-    id: string;
-    party: string;
-    title: { zh: string; en: string };
-    text: string;
-  }
-
   it('fills the four templates from the incident, masked, with placeholders for what is not known yet', async () => {
     const response = await call(
       'GET',
@@ -253,6 +253,87 @@ describe('message templates', () => {
       auditor,
     );
     expect(unknown.statusCode).toBe(404);
+  });
+});
+
+describe('templates after the change and the remediation', () => {
+  // The account-change and remediation flows are tested in their own files; here their rows are
+  // written directly, as their migrations define them, to check what the templates read of them.
+  it('name the completed change’s accounts, the recovery claimed and the refunds recorded', async () => {
+    const db = t.tdb.db;
+    const at = new Date('2026-11-27T02:00:00Z');
+    const previous = await db.query<{ account_id: string }>(
+      `SELECT account_id FROM settlement_accounts WHERE merchant_no = $1 AND valid_to IS NULL`,
+      [MERCHANTS.a],
+    );
+    const newNumber = '1001234509000056789';
+    await db.query(
+      `INSERT INTO account_change_requests (id, merchant_no, incident_id, status, reason,
+         account_number_enc, account_fp, account_number_masked, account_name, account_type,
+         bank_name, name_check, checks, required_documents, high_risk, approvals_needed,
+         previous_account_id, requested_by, requested_by_role, requested_at, new_account_id,
+         completed_at, updated_at)
+       VALUES ($1, $2, $3, 'completed', '更正错误账户', $4, $5, '****6789',
+         '北京示例餐饮管理有限公司', 'corporate', '中国建设银行', '{}', '[]', '{}', false, 1, $6,
+         'ops-1', 'ops', $7, $8, $7, $7)`,
+      [
+        t.ctx.newId(),
+        MERCHANTS.a,
+        incidentId,
+        t.ctx.vault.seal('account_number', newNumber),
+        t.ctx.vault.fingerprint('account_number', newNumber),
+        previous.rows[0]!.account_id,
+        at,
+        t.ctx.newId(),
+      ],
+    );
+    const caseId = t.ctx.newId();
+    await db.query(
+      `INSERT INTO recovery_cases (id, incident_id, merchant_no, account_number_masked,
+         account_name, status, created_at, created_by)
+       VALUES ($1, $2, $3, '****9999', '上海示例贸易有限公司', 'open', $4, 'risk-1')`,
+      [caseId, incidentId, MERCHANTS.a, at],
+    );
+    const refundRemediation = t.ctx.newId();
+    for (const [id, action] of [
+      [t.ctx.newId(), 'recover'],
+      [refundRemediation, 'refund'],
+    ] as const) {
+      await db.query(
+        `INSERT INTO remediations (id, incident_id, merchant_no, kind, transaction_id, action,
+           status, amount_fen, recovery_case_id, created_at, created_by, updated_at)
+         VALUES ($1, $2, $3, 'settled_to_wrong_account', 'ev-mismatch-1', $4, 'open', 56789, $5,
+           $6, 'risk-1', $6)`,
+        [id, incidentId, MERCHANTS.a, action, action === 'recover' ? caseId : null, at],
+      );
+    }
+    await db.query(
+      `INSERT INTO cardholder_refunds (id, remediation_id, incident_id, merchant_no,
+         transaction_id, amount_fen, status, created_at)
+       VALUES ($1, $2, $3, $4, 'ev-mismatch-1', 56789, 'pending', $5)`,
+      [t.ctx.newId(), refundRemediation, incidentId, MERCHANTS.a, at],
+    );
+
+    const response = await call(
+      'GET',
+      `/api/v1/incidents/${incidentId}/message-templates`,
+      support,
+    );
+    expect(response.statusCode).toBe(200);
+    const byId = Object.fromEntries(
+      response.json<{ items: Template[] }>().items.map((i) => [i.id, i.text]),
+    );
+    expect(byId.merchant_account_changed).toContain(
+      '已于 2026-11-27 10:00 办理完成：新结算账户为 中国建设银行 ****6789；原结算账户',
+    );
+    expect(byId.merchant_account_changed).toContain('****2345 已停止使用');
+    expect(byId.merchant_account_changed).not.toContain('【待填：新结算账户】');
+    expect(byId.partner_notice).toContain('经核验变更为 中国建设银行 ****6789');
+    expect(byId.bank_recovery_request).toContain(
+      '共计 567.89 元错误划入贵行账户 ****9999（户名：上海示例贸易有限公司）',
+    );
+    expect(byId.customer_apology).toContain('本事件已登记退款 1 笔、共 567.89 元');
+    expect(`${await t.tdb.dumpText()}\n${responses.join('\n')}`).not.toContain(newNumber);
   });
 });
 
