@@ -79,7 +79,7 @@ async function account(name: string, merchantNo = L): Promise<number> {
       WHERE account = $1 AND merchant_no = $2`,
     [name, merchantNo],
   );
-  return Number(rows[0]?.fen ?? 0);
+  return rows[0]?.fen ?? 0;
 }
 
 let incident = '';
