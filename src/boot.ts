@@ -69,6 +69,8 @@ export interface BootOptions {
   mailFrom?: string | null;
   /** The console's public address, for links in e-mails. */
   publicUrl?: string | null;
+  /** Account changes per merchant and window; the default (2 in 30 days) when absent. */
+  accountChangePolicy?: { max: number; windowDays: number };
 }
 
 export interface Running {
@@ -151,6 +153,7 @@ export async function boot(options: BootOptions): Promise<Running> {
       policy: options.policy ?? DEFAULT_POLICY,
       settlementPolicy: options.settlementPolicy ?? DEFAULT_SETTLEMENT_POLICY,
       evidenceDir: evidenceDirOf(options),
+      ...(options.accountChangePolicy ? { accountChangePolicy: options.accountChangePolicy } : {}),
     });
     let demoLoaded = false;
     if (!options.databaseUrl && options.dataDir) {
@@ -214,6 +217,7 @@ export async function boot(options: BootOptions): Promise<Running> {
       {
         evidenceDir: evidenceDirOf(options),
         notifications,
+        settlementPolicy: options.settlementPolicy ?? DEFAULT_SETTLEMENT_POLICY,
       },
     );
     if (options.jobs ?? true) await jobs.start();

@@ -69,6 +69,11 @@ export interface Config {
   mailFrom: string | null;
   /** The console's public address, for absolute links in e-mails; null: paths only. */
   publicUrl: string | null;
+  /**
+   * Account changes per merchant: at most `max` (SETTLEGUARD_ACCOUNT_CHANGE_MAX, default 2)
+   * completed or in progress in `windowDays` days (SETTLEGUARD_ACCOUNT_CHANGE_WINDOW_DAYS, 30).
+   */
+  accountChangePolicy: { max: number; windowDays: number };
 }
 
 export class ConfigError extends Error {
@@ -144,6 +149,10 @@ export function loadConfig(options: {
     jobLeaseMs: integer(env, 'SETTLEGUARD_JOB_LEASE_SECONDS', 60, 15, 3600) * 1000,
     ...mailConfig(env),
     publicUrl: publicUrl(env.SETTLEGUARD_PUBLIC_URL),
+    accountChangePolicy: {
+      max: integer(env, 'SETTLEGUARD_ACCOUNT_CHANGE_MAX', 2, 1, 100),
+      windowDays: integer(env, 'SETTLEGUARD_ACCOUNT_CHANGE_WINDOW_DAYS', 30, 1, 3650),
+    },
   };
 }
 

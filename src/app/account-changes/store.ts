@@ -178,7 +178,10 @@ export const VERIFICATION_COLUMNS = `id, request_id, merchant_no, method, status
   terminal_id, run_id, sent_at, paid_at, returned_at, return_code, matched_transaction_id,
   matched_at, confirmed_at, started_by, started_at`;
 
-/** The latest verification of each request. */
+/**
+ * The latest verification of each request: the one running, if any (there is at most one),
+ * else the last started.
+ */
 export async function latestVerifications(
   q: Queryable,
   requestIds: readonly string[],
@@ -188,7 +191,8 @@ export async function latestVerifications(
   if (requestIds.length === 0) return out;
   const { rows } = await q.query<VerificationRow>(
     `SELECT ${VERIFICATION_COLUMNS} FROM account_change_verifications
-      WHERE request_id = ANY($1::uuid[]) ORDER BY started_at, id${
+      WHERE request_id = ANY($1::uuid[])
+      ORDER BY started_at, status NOT IN ('returned', 'cancelled'), id${
         options.forUpdate ? ' FOR UPDATE' : ''
       }`,
     [[...requestIds]],

@@ -19,6 +19,7 @@ import type { Queryable } from '../../storage/database.js';
 import { takenByRun } from '../settlement/late-sql.js';
 import { resettledStands, resettledWaiting } from '../remediation/ledger-sql.js';
 import { verifyRemediationLedger } from '../remediation/verify-ledger.js';
+import { verifyMicroDeposits } from './verify-micro-deposits.js';
 
 export const PROBLEMS_MAX = 100;
 
@@ -36,7 +37,8 @@ export interface LedgerProblem {
     | 'receivable_mismatch'
     | 'refund_payable_mismatch'
     | 'recovery_case_mismatch'
-    | 'remediation_journal_missing';
+    | 'remediation_journal_missing'
+    | 'micro_deposit_mismatch';
   message: string;
   journalId?: string;
   lineId?: string;
@@ -300,6 +302,8 @@ export async function verifyLedger(db: Queryable, at: Date): Promise<LedgerVerdi
       message: `Transaction ${r.id} of merchant ${r.merchant_no} (${r.amount_fen} fen, business date ${r.business_date}) is in no settlement line although its date was run after it arrived`,
     })),
   );
+
+  add(await verifyMicroDeposits(db, PROBLEMS_MAX));
 
   // Remediation: receivables per merchant and per recovery case, refunds owed (ADR 17).
   add(await verifyRemediationLedger(db, PROBLEMS_MAX));

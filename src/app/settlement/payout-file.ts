@@ -21,6 +21,11 @@
  *   金额 amount              yuan with two decimals (12345.67)
  *   币种 currency            CNY
  *   用途 purpose             结算款 <business date>
+ *
+ * After the lines, one row per account-verification micro-deposit waiting for a file (and those
+ * sent with this run and not yet answered, when the file is downloaded again): its id in
+ * 明细号, the account of the change being verified, 0.01–0.99 yuan, purpose 账户验证. They go in
+ * flight in the ledger as the file is made (app/account-changes/micro-deposits.ts).
  */
 import crypto from 'node:crypto';
 import type { AppContext } from '../context.js';
@@ -34,6 +39,7 @@ import { holdJournal } from '../../core/settlement/ledger.js';
 import { insertJournals } from '../ledger/journals.js';
 import { SCREENING_CTES } from './screening-sql.js';
 import { findRun } from './queries.js';
+import { MICRO_DEPOSIT_PURPOSE, microDepositsForFile } from '../account-changes/micro-deposits.js';
 
 export const PAYOUT_FILE_HEADER = [
   '序号',
@@ -93,6 +99,9 @@ export interface PayoutFile {
   totalFen: number;
   /** Lines stopped by the screening at download time. */
   heldNow: { lineId: string; merchantNo: string; reasons: string[] }[];
+  /** Account-verification micro-deposits in the file, after the lines (not in totalFen). */
+  microDepositCount: number;
+  microDepositFen: number;
 }
 
 export async function payoutFile(
@@ -144,6 +153,32 @@ export async function payoutFile(
           .join(','),
       );
     });
+    const deposits = await microDepositsForFile(ctx, tx, {
+      runId,
+      at,
+      actor: principal.username,
+    });
+    let microDepositFen = 0;
+    deposits.forEach((deposit, i) => {
+      microDepositFen += deposit.amountFen;
+      lines.push(
+        [
+          String(rows.length + i + 1),
+          deposit.id,
+          deposit.merchantNo,
+          deposit.accountNumber,
+          deposit.accountName,
+          deposit.accountType === 'corporate' ? '对公' : '对私',
+          deposit.bankCode ?? '',
+          deposit.bankName ?? '',
+          yuan(deposit.amountFen),
+          'CNY',
+          MICRO_DEPOSIT_PURPOSE,
+        ]
+          .map(csvField)
+          .join(','),
+      );
+    });
     const csv = `${lines.join('\r\n')}\r\n`;
     const sha256 = crypto.createHash('sha256').update(csv, 'utf8').digest('hex');
     await recordAudit(
@@ -160,6 +195,7 @@ export async function payoutFile(
           totalFen,
           sha256,
           heldNow,
+          microDepositIds: deposits.map((d) => d.id),
         },
       },
       at,
@@ -170,6 +206,8 @@ export async function payoutFile(
       lineCount: rows.length,
       totalFen,
       heldNow,
+      microDepositCount: deposits.length,
+      microDepositFen,
     };
   });
 }

@@ -21,6 +21,7 @@ import { paidJournal, returnedJournal, type Journal } from '../../core/settlemen
 import { insertJournals } from '../ledger/journals.js';
 import { LINE_COLUMNS, UUID, type LineRow } from './queries.js';
 import { containReturn } from './return-containment.js';
+import { applyMicroDepositResult, lockMicroDeposits } from '../account-changes/micro-deposits.js';
 
 export const RESULTS_BATCH_MAX = 1000;
 const REASON_LENGTH_MAX = 500;
@@ -65,13 +66,40 @@ export async function recordResults(
       results.map((r) => r.lineId).filter((id) => UUID.test(id)),
     );
     const done = await recordedResults(tx, [...lines.keys()]);
+    // Ids that are no line may be account-verification micro-deposits of a payout file.
+    const deposits = await lockMicroDeposits(
+      tx,
+      results.map((r) => r.lineId).filter((id) => UUID.test(id) && !lines.has(id)),
+    );
     const journals: Journal[] = [];
     const out: ResultOutcome[] = [];
     const paidIds: string[] = [];
     for (const result of results) {
       const line = UUID.test(result.lineId) ? lines.get(result.lineId) : undefined;
+      const deposit = line ? undefined : deposits.get(result.lineId);
+      if (deposit) {
+        out.push(
+          await applyMicroDepositResult(
+            tx,
+            deposit,
+            {
+              status: result.status,
+              reason: redactAccountNumbers((result.reason ?? '').trim()).slice(
+                0,
+                REASON_LENGTH_MAX,
+              ),
+              bankReference:
+                result.bankReference?.trim().slice(0, BANK_REFERENCE_LENGTH_MAX) ?? null,
+            },
+            { at, actor, journals },
+          ),
+        );
+        continue;
+      }
       if (!line) {
-        out.push(rejected(result.lineId, 'not_found', 'No settlement line with this id'));
+        out.push(
+          rejected(result.lineId, 'not_found', 'No settlement line or micro-deposit with this id'),
+        );
         continue;
       }
       const key = `${line.id}:${result.status}`;

@@ -4,6 +4,7 @@
  * confirm a micro-deposit. Handlers authenticate, read the request and call the use case.
  */
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import type { FastifyRequest } from 'fastify';
 import { Type } from 'typebox';
 import type { AppContext } from '../../app/context.js';
 import { requestAccountChange } from '../../app/account-changes/request-change.js';
@@ -152,6 +153,11 @@ export const AccountChangeSchema = Type.Object({
     }),
   ),
 });
+
+/** A POST sent without a body takes every default: the body is an empty object. */
+async function emptyBodyAsObject(request: FastifyRequest): Promise<void> {
+  request.body ??= {};
+}
 
 const conflict = { ...errorResponses, 409: ProblemSchema };
 const ok = { 200: AccountChangeSchema, ...conflict };
@@ -303,8 +309,7 @@ export function accountChangeRoutes(
           response: ok,
         },
       },
-      async (request) =>
-        approveChange(ctx, principalOf(request), request.params.id, request.body ?? {}),
+      async (request) => approveChange(ctx, principalOf(request), request.params.id, request.body),
     );
 
     app.post(
@@ -343,17 +348,16 @@ export function accountChangeRoutes(
           summary:
             "Start verifying the approved account: a micro-deposit (0.01–0.99 yuan in the next payout file; default) or a test transaction (an amount to key in on one of the merchant's active terminals)",
           params: IdParams,
-          body: Type.Optional(
-            Type.Object({
-              method: Type.Optional(Type.Enum(VERIFICATION_METHODS)),
-              terminalId: Type.Optional(Type.String({ maxLength: 16 })),
-            }),
-          ),
+          body: Type.Object({
+            method: Type.Optional(Type.Enum(VERIFICATION_METHODS)),
+            terminalId: Type.Optional(Type.String({ maxLength: 16 })),
+          }),
           response: ok,
         },
+        preValidation: emptyBodyAsObject,
       },
       async (request) =>
-        startVerification(ctx, principalOf(request), request.params.id, request.body ?? {}),
+        startVerification(ctx, principalOf(request), request.params.id, request.body),
     );
 
     app.post(
