@@ -289,6 +289,7 @@ describe('reading and the file', () => {
       );
       expect(response.headers['x-content-type-options']).toBe('nosniff');
       expect(response.headers['cache-control']).toBe('no-store');
+      expect(response.headers['content-security-policy']).toBe("default-src 'none'; sandbox");
     }
     for (const who of [support, auditor, sw]) {
       const response = await call('GET', `/api/v1/documents/${doc.id}/file`, who);
@@ -306,6 +307,21 @@ describe('reading and the file', () => {
       'ops-1',
       'merchant-ent',
     ]);
+  });
+
+  it('serves a PDF inline without a sandbox, which browsers would refuse to open it in', async () => {
+    const doc = await uploaded(M.ent, 'settlement_authorization', SAMPLES.pdf, own);
+    const response = await t.app.inject({
+      method: 'GET',
+      url: `/api/v1/documents/${doc.id}/file`,
+      headers: own,
+    });
+    expect(response.statusCode).toBe(200);
+    expect(response.headers['content-type']).toBe('application/pdf');
+    expect(response.headers['content-disposition']).toMatch(/^inline; /);
+    expect(response.headers['x-content-type-options']).toBe('nosniff');
+    expect(response.headers['content-security-policy']).toBeUndefined();
+    expect(response.rawPayload.equals(SAMPLES.pdf)).toBe(true);
   });
 
   it('does not serve a file altered on disk', async () => {

@@ -286,12 +286,16 @@ export function documentRoutes(
           principalOf(request),
           request.params.id,
         );
+        // Images are shown under a CSP that runs nothing. A PDF gets none: browsers refuse to
+        // open a PDF inline in a sandboxed document, and their viewers isolate it themselves.
+        if (document.contentType !== 'application/pdf') {
+          void reply.header('content-security-policy', "default-src 'none'; sandbox");
+        }
         return (
           reply
             .type(document.contentType)
             .header('content-disposition', inline(document.fileName))
             .header('x-content-type-options', 'nosniff')
-            .header('content-security-policy', "default-src 'none'; sandbox")
             .header('cache-control', 'no-store')
             .header('x-settleguard-sha256', document.sha256)
             // Bytes, not the schema's JSON: Fastify sends a Buffer as it is.
