@@ -112,6 +112,7 @@ describe('asking for an account change', () => {
     change = created.body;
     expect(change).toMatchObject({
       merchantNo: M.e,
+      merchantName: '北京示例餐饮管理有限公司',
       incidentId: null,
       status: 'pending_documents',
       requestedBy: 'ops1',

@@ -56,8 +56,15 @@ export async function loadBundles(
       });
     }
   }
+  const merchantNos = [...new Set(rows.map((r) => r.merchant_no))];
+  const { rows: merchants } = await q.query<{ merchant_no: string; name: string }>(
+    'SELECT merchant_no, name FROM merchants WHERE merchant_no = ANY($1::text[]) AND valid_to IS NULL',
+    [merchantNos],
+  );
+  const names = new Map(merchants.map((m) => [m.merchant_no, m.name]));
   return rows.map((row) => ({
     row,
+    merchantName: names.get(row.merchant_no) ?? null,
     documents: documents.get(row.id) ?? [],
     approvals: approvals.get(row.id) ?? [],
     verification: verifications.get(row.id) ?? null,

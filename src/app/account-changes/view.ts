@@ -29,6 +29,8 @@ export interface RequestBundle {
   approvals: ApprovalRow[];
   verification: VerificationRow | null;
   previous: PreviousAccount | null;
+  /** The merchant's current registered name, for queues that list many merchants. */
+  merchantName: string | null;
 }
 
 export function factsOf(bundle: RequestBundle, today: string): RequestFacts {
@@ -66,6 +68,7 @@ export function presentRequest(bundle: RequestBundle, principal: Principal, now:
   return {
     id: row.id,
     merchantNo: row.merchant_no,
+    merchantName: bundle.merchantName,
     incidentId: row.incident_id,
     status: displayStatus(row.status, missing),
     reason: row.reason,

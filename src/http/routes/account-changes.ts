@@ -61,6 +61,7 @@ const ConsentBody = Type.Object({
 export const AccountChangeSchema = Type.Object({
   id: Type.String(),
   merchantNo: Type.String(),
+  merchantName: Nullable(Type.String()),
   incidentId: Nullable(Type.String()),
   status: Type.Enum(STATUSES),
   reason: Type.String(),
