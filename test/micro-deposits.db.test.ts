@@ -415,6 +415,23 @@ describe('a change during an incident, verified by micro-deposit', () => {
     expect(completed?.text.en).toContain('****2345');
     await ledgerBalanced();
   });
+
+  it("holds the next line to the new account for the policy's cooling-off period", async () => {
+    const run = await call<{
+      lines: {
+        merchantNo: string;
+        status: string;
+        holdReasons: string[];
+        accountNumberMasked: string;
+      }[];
+    }>(t, 'POST', '/api/v1/settlement-runs', u.ops, { businessDate: '2026-11-26' });
+    expect(run.status).toBe(201);
+    const line = run.body.lines.find((l) => l.merchantNo === MERCHANTS.a);
+    expect(line).toMatchObject({ status: 'held', accountNumberMasked: '****0773' });
+    expect(line?.holdReasons).toContain('account_cooling_off');
+    expect(line?.holdReasons).not.toContain('account_not_verified');
+    await ledgerBalanced();
+  });
 });
 
 describe('three wrong amounts lock the change', () => {
