@@ -267,6 +267,20 @@ describe('a change during an incident, verified by micro-deposit', () => {
   });
 
   it("records the bank's answer with the lines' and counts a wrong amount", async () => {
+    const otherMerchant = await req(
+      'POST',
+      `/api/v1/account-changes/${change.id}/verification/confirm`,
+      merchantC,
+      { amountFen: amount },
+    );
+    expect(otherMerchant.status).toBe(404);
+    const auditor = await req(
+      'POST',
+      `/api/v1/account-changes/${change.id}/verification/confirm`,
+      u.auditor,
+      { amountFen: amount },
+    );
+    expect(auditor.status).toBe(403);
     const wrong = await req(
       'POST',
       `/api/v1/account-changes/${change.id}/verification/confirm`,
