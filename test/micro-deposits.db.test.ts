@@ -17,6 +17,8 @@ import { MERCHANTS, seedIncident } from './support/evidence.js';
 import { parseCsv } from '../src/core/settlement/results-file.js';
 import { JobRunner } from '../src/jobs/runner.js';
 import { registerJobHandlers } from '../src/jobs/handlers.js';
+import { insertJournals } from '../src/app/ledger/journals.js';
+import { microDepositJournal } from '../src/core/settlement/ledger.js';
 import {
   call,
   provideDocuments,
@@ -708,5 +710,46 @@ describe('a returned deposit, a test transaction, and the velocity limit', () =>
     }
     const audit = await call<{ ok: boolean }>(t, 'GET', '/api/v1/audit/verify', admin);
     expect(audit.body.ok).toBe(true);
+  });
+});
+
+describe('ledger verification of micro-deposits', () => {
+  it('finds a micro-deposit journal that no deposit explains', async () => {
+    await insertJournals(
+      t.ctx.db,
+      [
+        microDepositJournal({
+          depositId: '00000000-0000-4000-8000-00000000d0d0',
+          merchantNo: D,
+          amountFen: 7,
+        }),
+      ],
+      { at: t.ctx.now(), actor: 'test' },
+    );
+    const verdict = await call<{
+      balanced: boolean;
+      problems: {
+        code: string;
+        journalId?: string;
+        account?: string;
+        expectedFen?: number;
+        actualFen?: number;
+      }[];
+    }>(t, 'GET', '/api/v1/ledger/verify', admin);
+    expect(verdict.body.balanced).toBe(false);
+    const [expense, inFlight] = verdict.body.problems.slice(1);
+    expect((expense?.actualFen ?? 0) - (expense?.expectedFen ?? 0)).toBe(7);
+    expect((inFlight?.actualFen ?? 0) - (inFlight?.expectedFen ?? 0)).toBe(-7);
+    expect(verdict.body.problems).toEqual([
+      expect.objectContaining({
+        code: 'micro_deposit_mismatch',
+        journalId: 'microdeposit:00000000-0000-4000-8000-00000000d0d0:sent',
+      }),
+      expect.objectContaining({ code: 'micro_deposit_mismatch', account: 'verification_expense' }),
+      expect.objectContaining({
+        code: 'micro_deposit_mismatch',
+        account: 'verification_in_flight',
+      }),
+    ]);
   });
 });

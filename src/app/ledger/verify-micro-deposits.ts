@@ -2,9 +2,9 @@
  * The ledger's micro-deposits against the deposits themselves (account_change_verifications):
  * each deposit sent in a payout file has its `micro_deposit` journal of its amount, each paid
  * one its `micro_deposit_paid`, each returned one its `micro_deposit_returned`, and none of a
- * deposit not sent; the verification in-flight balance is what was sent and neither paid nor
- * returned, the verification expense what was sent and not returned. Recomputed from the
- * deposits, not from the ledger alone.
+ * deposit not sent (nor of a deposit that does not exist); the verification in-flight balance
+ * is what was sent and neither paid nor returned, the verification expense what was sent and
+ * not returned. Recomputed from the deposits, not from the ledger alone.
  */
 import type { Queryable } from '../../storage/database.js';
 import type { LedgerProblem } from './verify.js';
@@ -48,6 +48,26 @@ export async function verifyMicroDeposits(db: Queryable, limit: number): Promise
       message: `Micro-deposit ${r.id}: its ${r.movement} journal moves ${r.actual} fen, the deposit says ${r.expected}`,
     });
   }
+  // A micro-deposit journal for no deposit that went out (made up, or of a deleted deposit).
+  const { rows: strays } = await db.query<{ id: string; merchant_no: string | null }>(
+    `SELECT j.id, j.merchant_no FROM ledger_journals j
+      WHERE j.kind IN ('micro_deposit', 'micro_deposit_paid', 'micro_deposit_returned')
+        AND NOT EXISTS (
+          SELECT 1 FROM account_change_verifications v
+           WHERE v.method = 'micro_deposit' AND v.sent_at IS NOT NULL
+             AND j.id IN ('microdeposit:' || v.id || ':sent', 'microdeposit:' || v.id || ':paid',
+                          'microdeposit:' || v.id || ':returned'))
+      ORDER BY j.id LIMIT $1`,
+    [limit],
+  );
+  for (const r of strays) {
+    problems.push({
+      code: 'micro_deposit_mismatch',
+      journalId: r.id,
+      ...(r.merchant_no ? { merchantNo: r.merchant_no } : {}),
+      message: `Journal ${r.id} moves a micro-deposit that never went out in a payout file`,
+    });
+  }
   const { rows: balances } = await db.query<{
     account: string;
     ledger: number;
@@ -67,7 +87,8 @@ export async function verifyMicroDeposits(db: Queryable, limit: number): Promise
          FROM account_change_verifications WHERE method = 'micro_deposit')
      SELECT d.account, COALESCE(l.fen, 0) AS ledger, d.fen AS deposits
        FROM deposits d LEFT JOIN ledger l ON l.account = d.account
-      WHERE COALESCE(l.fen, 0) <> d.fen`,
+      WHERE COALESCE(l.fen, 0) <> d.fen
+      ORDER BY d.account`,
   );
   for (const r of balances) {
     problems.push({
