@@ -30,6 +30,8 @@ export const PERMISSIONS = {
   'alerts.read': ['admin', 'risk', 'ops', 'approver', 'support', 'auditor', 'merchant'],
   'accounts.check': ['admin', 'risk', 'ops', 'approver', 'support'],
   'audit.verify': ['admin', 'auditor'],
+  // Reading the trail: who did what, in order (masked before/after only).
+  'audit.read': ['admin', 'auditor', 'risk'],
   'transactions.ingest': ['admin', 'ops', 'switch'],
   'transactions.read': ['admin', 'risk', 'ops', 'approver', 'support', 'auditor', 'merchant'],
   'authorize.check': ['admin', 'risk', 'ops', 'switch'],

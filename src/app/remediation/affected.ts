@@ -82,7 +82,11 @@ failed AS (
          t.amount_fen, t.occurred_at, t.rrn, t.stan, t.pan_masked, NULL::uuid, NULL::text,
          NULL::text, NULL::text, false
     FROM inc
-    JOIN transactions t ON t.status = 'declined' AND t.occurred_at >= inc.opened_at
+    -- Since the incident began: it opens when its first offending payment is screened, which
+    -- may be after that payment happened (a batch sent late, a file read the next morning).
+    JOIN transactions t ON t.status = 'declined'
+     AND t.occurred_at >= LEAST(inc.opened_at, (SELECT min(occurred_at) FROM transactions
+                                                 WHERE id IN (SELECT id FROM alert_txns)))
      AND (t.merchant_no = inc.merchant_no
           OR t.terminal_id IN (SELECT terminal_id FROM incident_terminals WHERE incident_id = $1))
    WHERE $3::uuid IS NULL AND ($2::text IS NULL OR t.id = $2)),

@@ -4,10 +4,52 @@ import type { AppContext } from '../../app/context.js';
 import { authorise } from '../../app/context.js';
 import { verifyAuditTrail } from '../../app/audit.js';
 import { principalOf } from '../auth.js';
-import { errorResponses } from '../schemas.js';
+import { errorResponses, ListLimit } from '../schemas.js';
+import { AUDIT_FILTER_LENGTH_MAX, listAuditEntries } from '../../app/audit-log.js';
+
+const Filter = Type.Optional(Type.String({ minLength: 1, maxLength: AUDIT_FILTER_LENGTH_MAX }));
 
 export function auditRoutes(ctx: AppContext): FastifyPluginAsyncTypebox {
   return async (app) => {
+    app.get(
+      '/api/v1/audit',
+      {
+        schema: {
+          tags: ['audit'],
+          summary:
+            'The audit trail in the order it was written (admin, auditor, risk): filter by merchant, entity, action or actor; page on with afterSeq = the previous nextAfterSeq',
+          querystring: Type.Object({
+            merchantNo: Filter,
+            entityType: Filter,
+            entityId: Filter,
+            action: Filter,
+            actor: Filter,
+            afterSeq: Type.Optional(Type.Integer({ minimum: 0 })),
+            limit: ListLimit,
+          }),
+          response: {
+            200: Type.Object({
+              items: Type.Array(
+                Type.Object({
+                  seq: Type.Integer(),
+                  at: Type.String({ format: 'date-time' }),
+                  actor: Type.String(),
+                  action: Type.String(),
+                  entityType: Type.String(),
+                  entityId: Type.String(),
+                  merchantNo: Type.Union([Type.String(), Type.Null()]),
+                  before: Type.Unknown(),
+                  after: Type.Unknown(),
+                }),
+              ),
+              nextAfterSeq: Type.Optional(Type.Integer()),
+            }),
+            ...errorResponses,
+          },
+        },
+      },
+      async (request) => listAuditEntries(ctx, principalOf(request), request.query),
+    );
     app.get(
       '/api/v1/audit/verify',
       {
