@@ -163,7 +163,9 @@ export function ContactLog(props: {
           locale={{ emptyText: t('remediation.contact.empty') }}
         />
       )}
+      {/* Keyed by the template: the form starts from it, not from the last one used. */}
       <ContactDialog
+        key={draft === null ? 'none' : (draft.template?.id ?? 'blank')}
         incidentId={props.incidentId}
         draft={draft}
         onClose={() => setDraft(null)}

@@ -47,7 +47,9 @@ export function RecoveryCases(props: {
           onWriteOff={() => setDialog({ kind: 'writeOff', recoveryCase })}
         />
       ))}
+      {/* Keyed by the case: each form starts from its own case's figures. */}
       <ReceiptDialog
+        key={`receipt:${dialog?.recoveryCase.id ?? ''}`}
         recoveryCase={dialog?.kind === 'receipt' ? dialog.recoveryCase : null}
         onClose={() => setDialog(null)}
         onDone={() => {
@@ -56,6 +58,7 @@ export function RecoveryCases(props: {
         }}
       />
       <WriteOffDialog
+        key={`write-off:${dialog?.recoveryCase.id ?? ''}`}
         recoveryCase={dialog?.kind === 'writeOff' ? dialog.recoveryCase : null}
         onClose={() => setDialog(null)}
         onDone={() => {

@@ -145,6 +145,7 @@ export function Refunds(props: {
         locale={{ emptyText: t('remediation.refund.empty') }}
       />
       <MarkPaidDialog
+        key={paying?.remediation.id ?? 'none'}
         row={paying}
         onClose={() => setPaying(null)}
         onDone={() => {

@@ -23,7 +23,7 @@ import {
 import { actionsFor, fenToYuanText, remediationsOf, unavailableReason, yuanToFen } from './model';
 import { useRemediationText } from './tags';
 
-/** The payment a remediation is for, in one line: card, RRN, amount. */
+/** The payment a remediation is for: card, RRN, voucher number, account, amount. */
 export function PaymentLine(props: {
   panMasked?: string | null | undefined;
   rrn?: string | null | undefined;
@@ -40,7 +40,18 @@ export function PaymentLine(props: {
     parts.push(t('remediation.payment.account', { account: props.accountNumberMasked }));
   }
   if (typeof props.amountFen === 'number') parts.push(formatFen(props.amountFen));
-  return <Identifier>{parts.length === 0 ? t('common.none') : parts.join(' · ')}</Identifier>;
+  if (parts.length === 0) return <>{t('common.none')}</>;
+  // Each part whole on its line; the line may break between parts in a narrow column.
+  return (
+    <>
+      {parts.map((part, index) => (
+        <span key={`${index}:${part}`}>
+          {index > 0 && ' · '}
+          <Identifier>{part}</Identifier>
+        </span>
+      ))}
+    </>
+  );
 }
 
 /** Re-settling or refunding a payment settled to the wrong account may be for part of it. */

@@ -23,6 +23,7 @@ import { RecoveryCases } from './RecoveryCases';
 import { Refunds } from './Refunds';
 import { CreateRemediationDialog, UpdateRemediationDialog } from './RemediationDialogs';
 import { RemediationList } from './RemediationList';
+import { affectedKey } from './model';
 
 /**
  * Making whole, on the incident page: the affected payments, the remediation of each, the
@@ -139,7 +140,9 @@ export function RemediationSections({
           />
         </SectionCard>
       )}
+      {/* Keyed by what they are for: a form starts from that payment's values, not the last one's. */}
       <CreateRemediationDialog
+        key={creating === null ? 'none' : affectedKey(creating)}
         incidentId={id}
         payment={creating}
         onClose={() => setCreating(null)}
@@ -149,6 +152,7 @@ export function RemediationSections({
         }}
       />
       <UpdateRemediationDialog
+        key={updating?.id ?? 'none'}
         remediation={updating}
         onClose={() => setUpdating(null)}
         onDone={() => {
