@@ -179,7 +179,7 @@ export const enCorrection: Record<keyof typeof zhCNCorrection, string> = {
   'correction.merchant.stepVerify':
     'Next: find the small deposit on the new account and enter its amount on the change request.',
   'correction.merchant.stepWait': 'Your request is being reviewed; nothing more is needed now.',
-  'correction.merchant.viewIncident': 'View the incident',
+  'correction.merchant.viewIncident': 'Follow the incident',
   'correction.merchant.viewHeld': 'View the held money',
   'correction.merchant.viewChange': 'View the change request',
   'correction.merchant.openChange': 'Change in progress: new account {account}, {status}',

@@ -178,7 +178,7 @@ export const zhCNCorrection = {
   'correction.merchant.stepVerify':
     '下一步：查看新账户收到的一笔小额入账，在变更申请页输入金额完成验证。',
   'correction.merchant.stepWait': '您的申请正在审核中，无需其他操作。',
-  'correction.merchant.viewIncident': '查看事件',
+  'correction.merchant.viewIncident': '查看事件处理进展',
   'correction.merchant.viewHeld': '查看暂停的资金',
   'correction.merchant.viewChange': '查看变更申请',
   'correction.merchant.openChange': '进行中的变更：新账户 {account}，{status}',

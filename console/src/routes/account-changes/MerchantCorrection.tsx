@@ -34,16 +34,16 @@ export function MerchantCorrection({
 }) {
   const { t } = useT();
   const merchantNo = merchant.merchantNo;
-  const [generation, setGeneration] = useState(0);
-  const key = `${merchantNo}:${generation}`;
-  const documents = useLoader(`documents:${key}`, (signal) =>
+  const documents = useLoader(`documents:${merchantNo}`, (signal) =>
     documentApi.ofMerchant(merchantNo, signal),
   );
-  const changes = useLoader(`changes:${key}`, (signal) =>
+  const changes = useLoader(`changes:${merchantNo}`, (signal) =>
     accountChangeApi.ofMerchant(merchantNo, signal),
   );
+  // Read again with what is shown kept on screen, so that the form and its message stay.
   const changed = () => {
-    setGeneration((value) => value + 1);
+    documents.refresh();
+    changes.refresh();
     onChanged();
   };
   const open =

@@ -251,7 +251,8 @@ function ConfirmForm({
         />
       </Form.Item>
       <Form.Item>
-        <Button type="primary" htmlType="submit" loading={saving}>
+        {/* Disabled while sending, not `loading`: the name stays for a second amount. */}
+        <Button type="primary" htmlType="submit" disabled={saving}>
           {t('correction.verification.confirm')}
         </Button>
       </Form.Item>

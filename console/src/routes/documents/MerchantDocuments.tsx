@@ -94,8 +94,7 @@ function RejectedDocuments({ documents }: { documents: MerchantDocument[] }) {
             <li key={document.id}>
               <Link to={documentPath(document.id)}>
                 <DocumentTypeText type={document.type} />
-              </Link>
-              {t('common.listSeparator')}
+              </Link>{' '}
               {t('correction.documents.rejectedBecause', {
                 reason: document.review?.note ?? t('common.none'),
               })}
@@ -205,8 +204,9 @@ function UploadDocument({
           <Button
             type="primary"
             htmlType="submit"
-            disabled={file === null || type === undefined}
-            loading={saving}
+            // Disabled while sending rather than `loading`: the button keeps its name, so that a
+            // second document can be sent at once by whoever (or whatever) finds it by name.
+            disabled={saving || file === null || type === undefined}
           >
             {t('correction.documents.upload')}
           </Button>
