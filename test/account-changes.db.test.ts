@@ -385,8 +385,10 @@ describe('asking for an account change', () => {
       highRisk: true,
       riskReasons: ['name_no_match'],
       approvalsNeeded: 2,
-      requiredDocuments: ['business_license', 'account_opening_permit', 'settlement_authorization'],
+      // The licence merchant O sent earlier (above) was taken by the request itself.
+      requiredDocuments: ['account_opening_permit', 'settlement_authorization'],
     });
+    expect(created.body.documents.map((d) => d.type)).toEqual(['business_license']);
     expect(created.body.checks.find((c) => c.code === 'holder_name')?.result).toBe('fail');
     const id = created.body.id;
     await provideDocuments(t, created.body, u.ops, u.approver2);
@@ -472,6 +474,8 @@ describe('asking for an account change', () => {
     );
     expect(rows.map((r) => `${r.action} ${r.actor}`)).toEqual([
       'account_change.requested ops1',
+      // Each upload joins the change by itself; then the merchant names them all once more.
+      'account_change.documents_attached merchant-e',
       'account_change.documents_attached merchant-e',
       'account_change.documents_attached merchant-e',
       'account_change.consent_recorded ops1',

@@ -281,18 +281,13 @@ describe('a wrong account, from detection to the incident closed', () => {
     await ledgerBalanced('contained');
   });
 
-  it('takes the merchant’s documents and an approver reviews them', async () => {
+  it('takes the merchant’s licence and an approver reviews it', async () => {
     const licence = await upload(
       'business_license',
       Buffer.concat([SAMPLES.png, Buffer.from('licence')]),
       users.merchant,
     );
-    const permit = await upload(
-      'account_opening_permit',
-      Buffer.concat([SAMPLES.png, Buffer.from('permit')]),
-      users.merchant,
-    );
-    expect([licence.status, permit.status]).toEqual(['pending_review', 'pending_review']);
+    expect(licence.status).toBe('pending_review');
     const reviewed = await ok<{ status: string; comparisons: { field: string; result: string }[] }>(
       'POST',
       `/api/v1/documents/${licence.id}/review`,
@@ -301,19 +296,19 @@ describe('a wrong account, from detection to the incident closed', () => {
     );
     expect(reviewed.status).toBe('accepted');
     expect(reviewed.comparisons.find((c) => c.field === 'licenseNumber')?.result).toBe('match');
-    // Kept for the change: reviewed once it names the account (below).
-    (globalThis as Record<string, unknown>).storyPermit = permit.id;
-    (globalThis as Record<string, unknown>).storyLicence = licence.id;
   });
 
+  let permitId = '';
+
   it('asks for the change; the requester cannot approve it and two approvers must', async () => {
-    const permitId = (globalThis as Record<string, unknown>).storyPermit as string;
+    // Operations asks without naming documents: the licence the merchant sent is taken.
     const created = await ok<{
       id: string;
       status: string;
       highRisk: boolean;
       riskReasons: string[];
       requiredDocuments: string[];
+      documents: { type: string; status: string }[];
       approvalsNeeded: number;
       incidentId: string | null;
       checks: { code: string; result: string }[];
@@ -324,7 +319,6 @@ describe('a wrong account, from detection to the incident closed', () => {
       bankCode: '102100099996',
       reason: '原结算账号录入错误，为他人账户；更正为本公司基本存款账户。',
       incidentId,
-      documentIds: [(globalThis as Record<string, unknown>).storyLicence as string, permitId],
       consent: { channel: 'signed_form', reference: '变更申请书 2026-11-26 签字盖章' },
     });
     changeId = created.id;
@@ -333,8 +327,26 @@ describe('a wrong account, from detection to the incident closed', () => {
     expect(created.riskReasons).toContain('open_incident');
     expect(created.approvalsNeeded).toBe(2);
     expect(created.checks.every((c) => c.result !== 'fail')).toBe(true);
+    expect(created.status).toBe('pending_documents');
+    expect(created.documents.map((d) => [d.type, d.status])).toEqual([
+      ['business_license', 'accepted'],
+    ]);
+    expect(created.requiredDocuments).toEqual(['account_opening_permit']);
+    // The merchant sends the permit of the new account; it joins the change by itself.
+    permitId = (
+      await upload(
+        'account_opening_permit',
+        Buffer.concat([SAMPLES.png, Buffer.from('permit')]),
+        users.merchant,
+      )
+    ).id;
+    const waiting = await ok<{ status: string; requiredDocuments: string[] }>(
+      'GET',
+      `/api/v1/account-changes/${changeId}`,
+      users.merchant,
+    );
+    expect(waiting).toMatchObject({ status: 'pending_approval', requiredDocuments: [] });
     // The permit waits for review: nothing is missing, but approval is refused until accepted.
-    expect(created.requiredDocuments).toEqual([]);
     const early = await call<{ code: string }>(
       'POST',
       `/api/v1/account-changes/${changeId}/approve`,

@@ -104,6 +104,75 @@ export async function attachDocumentRows(
   return inserted.map((r) => r.document_id);
 }
 
+/**
+ * Document types about the account itself: a permit, card or authorisation already accepted
+ * for the old account says nothing about the new one, so only one not yet reviewed is taken.
+ */
+const ACCOUNT_BOUND_TYPES = ['account_opening_permit', 'bank_card', 'settlement_authorization'];
+/** How far back a merchant's documents are taken for a new request without being named. */
+export const DOCUMENT_RECENT_DAYS = 180;
+
+/**
+ * Attaches, on the request's behalf, the merchant's documents it needs and was not given:
+ * the merchant uploads first and asks later (or the other way round, see
+ * `attachToOpenChange`), and nobody should have to copy document ids between screens. Taken:
+ * documents of a needed type with no attached one of that type, not rejected, not expired,
+ * uploaded in the last DOCUMENT_RECENT_DAYS; for account-bound types only those still waiting
+ * for review. Every document is still reviewed, and the approver sees each one.
+ */
+export async function attachMerchantDocuments(
+  tx: Queryable,
+  input: { requestId: string; merchantNo: string; actor: string; at: Date },
+): Promise<string[]> {
+  const { rows } = await tx.query<{ document_id: string }>(
+    `INSERT INTO account_change_documents (request_id, document_id, attached_by, attached_at)
+     SELECT DISTINCT ON (d.type) $1::uuid, d.id, $3, $4::timestamptz
+       FROM merchant_documents d
+       JOIN account_change_requests r ON r.id = $1::uuid
+      WHERE d.merchant_no = $2 AND d.type = ANY(r.required_documents)
+        AND d.status <> 'rejected'
+        AND (d.expires_on IS NULL OR d.expires_on >= ($4::timestamptz AT TIME ZONE 'Asia/Shanghai')::date)
+        AND d.uploaded_at >= $4::timestamptz - make_interval(days => $5::int)
+        AND (d.status = 'pending_review' OR NOT (d.type = ANY($6::text[])))
+        AND NOT EXISTS (SELECT 1 FROM account_change_documents a
+                          JOIN merchant_documents x ON x.id = a.document_id
+                         WHERE a.request_id = $1::uuid AND x.type = d.type AND x.status <> 'rejected')
+      ORDER BY d.type, (d.status = 'accepted') DESC, d.uploaded_at DESC
+     ON CONFLICT DO NOTHING RETURNING document_id`,
+    [
+      input.requestId,
+      input.merchantNo,
+      input.actor,
+      input.at,
+      DOCUMENT_RECENT_DAYS,
+      ACCOUNT_BOUND_TYPES,
+    ],
+  );
+  return rows.map((r) => r.document_id);
+}
+
+/**
+ * A document uploaded while the merchant has a change in progress that needs its type (and has
+ * none of it yet) is attached to that change at once, in the upload's transaction.
+ */
+export async function attachToOpenChange(
+  tx: Queryable,
+  input: { merchantNo: string; documentId: string; type: string; actor: string; at: Date },
+): Promise<string | null> {
+  const { rows } = await tx.query<{ request_id: string }>(
+    `INSERT INTO account_change_documents (request_id, document_id, attached_by, attached_at)
+     SELECT r.id, $2::uuid, $4, $5::timestamptz FROM account_change_requests r
+      WHERE r.merchant_no = $1 AND r.status = 'pending_approval'
+        AND $3::text = ANY(r.required_documents)
+        AND NOT EXISTS (SELECT 1 FROM account_change_documents a
+                          JOIN merchant_documents x ON x.id = a.document_id
+                         WHERE a.request_id = r.id AND x.type = $3 AND x.status <> 'rejected')
+     ON CONFLICT DO NOTHING RETURNING request_id`,
+    [input.merchantNo, input.documentId, input.type, input.actor, input.at],
+  );
+  return rows[0]?.request_id ?? null;
+}
+
 export async function requestAccountChange(
   ctx: AppContext,
   principal: Principal,
@@ -263,6 +332,14 @@ export async function requestAccountChange(
           at,
         })
       : [];
+    attached.push(
+      ...(await attachMerchantDocuments(tx, {
+        requestId: id,
+        merchantNo: merchant.merchant_no,
+        actor: principal.username,
+        at,
+      })),
+    );
     const row = await findRequest(tx, id);
     if (!row) throw new Error('account change vanished after insert');
     await recordAudit(

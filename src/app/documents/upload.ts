@@ -4,6 +4,7 @@
  * transaction. Merchant users upload for their own merchants only (others are not found); staff
  * for any. The audit entry records the hash and the type, never the bytes.
  */
+import { attachToOpenChange } from '../account-changes/request-change.js';
 import path from 'node:path';
 import type { AppContext } from '../context.js';
 import { authorise, ensureInScope } from '../context.js';
@@ -148,6 +149,28 @@ export async function uploadDocument(
       },
       at,
     );
+    // Uploaded for a change in progress that needs it: attached to that change at once.
+    const requestId = await attachToOpenChange(tx, {
+      merchantNo: merchant.merchantNo,
+      documentId: id,
+      type,
+      actor: principal.username,
+      at,
+    });
+    if (requestId) {
+      await recordAudit(
+        tx,
+        {
+          actor: principal.username,
+          action: 'account_change.documents_attached',
+          entityType: 'account_change',
+          entityId: requestId,
+          merchantNo: merchant.merchantNo,
+          after: { documentIds: [id], automatic: true },
+        },
+        at,
+      );
+    }
     return inserted;
   });
   return presentDocument(row, at, principal);
