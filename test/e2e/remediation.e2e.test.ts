@@ -67,6 +67,7 @@ const NEW_CARD = '6222020200009876543';
 
 const REFUND_REFERENCE = 'ICBC-RF-20261126-0001';
 const RECEIPT_REFERENCE = 'CCB-IN-20261126-7781';
+const WRITE_OFF_REASON = '原卡持卡人已失联，经审批核销剩余款项';
 const PLAN = '冷静期满后，暂停的款项结算至核验后的新卡';
 const POST_MORTEM = '入网时登记的结算卡并非法人本人所有，两笔交易款项被划入他人账户';
 const LESSONS = ['入网时核验结算卡持卡人与法人一致'];
@@ -457,6 +458,18 @@ describe.skipIf(skipBrowserTests)('making whole in the console', () => {
     await list.locator('[data-unassigned="true"]').waitFor({ state: 'detached' });
     await list.getByText(/有 \d+ 项补救措施未指定负责人或完成期限/).waitFor({ state: 'detached' });
 
+    // What the wrong card's holder will not pay back is written off, by risk, with a reason.
+    const recovery = section(page, '追偿案件');
+    await recovery.getByRole('button', { name: '核销' }).click();
+    const writeOff = dialog(page, '核销未追回款项');
+    await writeOff.getByText(/将尚未追回的 ¥78\.50 作为损失核销/).waitFor();
+    await writeOff.getByLabel('核销原因').fill(WRITE_OFF_REASON);
+    await writeOff.getByRole('button', { name: '确认核销' }).click();
+    await writeOff.waitFor({ state: 'detached' });
+    await recovery.getByText('已核销', { exact: true }).first().waitFor();
+    await recovery.getByText(WRITE_OFF_REASON).waitFor();
+    await recovery.locator('.ant-descriptions').getByText('¥0.00').waitFor();
+
     await toolbarButton(page, '解决事件').click();
     const again = dialog(page, '解决事件');
     await again.getByLabel('暂停资金处理方案').fill(PLAN);
@@ -502,7 +515,10 @@ describe.skipIf(skipBrowserTests)('making whole in the console', () => {
     const affected = section(page, 'Affected payments');
     await affected.getByText('Settled to the wrong account (3 · ¥259.80)').waitFor();
     await section(page, 'Remediations (4)').getByText('Refund the cardholder').first().waitFor();
-    await section(page, 'Recovery case').getByText('Outstanding').waitFor();
+    await section(page, 'Recovery case')
+      .getByText('Written off', { exact: true })
+      .first()
+      .waitFor();
     await section(page, 'Cardholder refunds').getByText('Paid', { exact: true }).waitFor();
     const contacts = section(page, 'Contact log');
     await contacts.getByText('Apology and solution to a cardholder (Cardholder)').waitFor();

@@ -99,7 +99,7 @@ export function AffectedPayments(props: {
       render: (_: unknown, item) => {
         const existing = remediationsOf(item);
         return (
-          <Flex gap={6} wrap align="center">
+          <Flex gap={6} wrap align="center" style={{ minWidth: 160, maxWidth: 300 }}>
             {existing.map((remediation) => (
               <span key={remediation.id} data-remediation={remediation.action}>
                 <ActionTag action={remediation.action} />

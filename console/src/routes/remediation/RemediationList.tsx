@@ -37,7 +37,12 @@ export function RemediationList(props: {
     {
       title: t('remediation.list.col.payment'),
       key: 'payment',
-      render: (_: unknown, item) => <PaymentLine {...item} />,
+      render: (_: unknown, item) => (
+        // Wraps between its parts: the status, owner and due date stay in view.
+        <div style={{ minWidth: 220, maxWidth: 340 }}>
+          <PaymentLine {...item} />
+        </div>
+      ),
     },
     {
       title: t('remediation.list.col.status'),
