@@ -218,6 +218,11 @@ export const enCorrection: Record<keyof typeof zhCNCorrection, string> = {
   'correction.consent.reference': 'Reference (optional)',
   'correction.consent.hint': 'The signed form’s number or the call recording’s, for instance.',
   'correction.consent.missing': "The merchant's consent is not recorded yet; approval needs it.",
+  'correction.consent.referenceShown': 'Reference',
+  'correction.step.documents': 'Documents',
+  'correction.step.approval': 'Approval',
+  'correction.step.verification': 'Verification',
+  'correction.step.completed': 'Completed',
   'correction.consent.recorded': 'Recorded',
 
   'correction.change.title': 'Settlement account change: {account}',

@@ -216,6 +216,11 @@ export const zhCNCorrection = {
   'correction.consent.reference': '凭证编号（可选）',
   'correction.consent.hint': '例如签字申请表的编号或录音编号。',
   'correction.consent.missing': '尚未记录商户同意变更的方式；审批前必须记录。',
+  'correction.consent.referenceShown': '凭证编号',
+  'correction.step.documents': '资料',
+  'correction.step.approval': '审批',
+  'correction.step.verification': '验证新账户',
+  'correction.step.completed': '完成',
   'correction.consent.recorded': '记录',
 
   // One change.

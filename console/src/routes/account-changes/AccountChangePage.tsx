@@ -209,6 +209,14 @@ function OutcomeBanner({ change }: { change: AccountChange }) {
   }
 }
 
+/** The words of each step of the way, as a stage rather than the status's sentence. */
+const STEP_KEYS = {
+  pending_documents: 'correction.step.documents',
+  pending_approval: 'correction.step.approval',
+  pending_verification: 'correction.step.verification',
+  completed: 'correction.step.completed',
+} as const;
+
 function ChangeSteps({ change }: { change: AccountChange }) {
   const i18n = useT();
   const index = (STEPS as readonly string[]).indexOf(change.status);
@@ -222,7 +230,7 @@ function ChangeSteps({ change }: { change: AccountChange }) {
         title:
           ended && position === STEPS.length - 1
             ? correctionText(i18n, 'changeStatus', change.status)
-            : correctionText(i18n, 'changeStatus', step),
+            : i18n.t(STEP_KEYS[step]),
       }))}
     />
   );
@@ -297,9 +305,12 @@ function Accounts({ change }: { change: AccountChange }) {
       label: t('account.bank'),
       children: (
         <>
-          {account.bankName ?? none}
+          {account.bankName ?? (account.bankCode === null ? none : null)}
           {account.bankCode !== null && (
-            <Typography.Text type="secondary" style={{ marginInlineStart: 8 }}>
+            <Typography.Text
+              type={account.bankName === null ? undefined : 'secondary'}
+              style={{ marginInlineStart: account.bankName === null ? 0 : 8 }}
+            >
               <Identifier>{account.bankCode}</Identifier>
             </Typography.Text>
           )}
@@ -436,7 +447,7 @@ function Consent({ change }: { change: AccountChange }) {
     },
     {
       key: 'reference',
-      label: t('correction.consent.reference'),
+      label: t('correction.consent.referenceShown'),
       children: consent.reference ?? t('common.none'),
     },
     {
