@@ -6,6 +6,7 @@
  * only) or `drill=all` is asked for. Merchant users never see drills, not even asked: a drill
  * is the acquirer's training, run on a real merchant that knows nothing of it.
  */
+import { unassignedRemediations } from '../remediation/remediations.js';
 import type { AppContext } from '../context.js';
 import { authorise, ensureInScope } from '../context.js';
 import { DomainError } from '../../core/errors.js';
@@ -296,7 +297,7 @@ export async function getIncident(ctx: AppContext, principal: Principal, id: str
   authorise(principal, 'incidents.read');
   const row = await incidentRow(ctx.db, principal, id);
   const merchantView = isMerchantViewer(principal);
-  const [alerts, events, held, other] = await Promise.all([
+  const [alerts, events, held, other, unassigned] = await Promise.all([
     listAlerts(ctx, principal, { incidentId: id, limit: 500, drill: 'all' }),
     ctx.db.query<{ at: Date; kind: string; actor: string; text: { zh: string; en: string } }>(
       'SELECT at, kind, actor, text FROM incident_events WHERE incident_id = $1 ORDER BY id LIMIT 1000',
@@ -304,6 +305,7 @@ export async function getIncident(ctx: AppContext, principal: Principal, id: str
     ),
     heldMoneyOf(ctx.db, row.merchant_no),
     otherOpenIncident(ctx.db, { id: row.id, merchantNo: row.merchant_no, drill: row.drill }),
+    unassignedRemediations(ctx.db, row.id),
   ]);
   return {
     ...presentIncident(row, ctx.now(), principal),
@@ -316,6 +318,7 @@ export async function getIncident(ctx: AppContext, principal: Principal, id: str
       postMortemLessons: row.post_mortem?.lessons.length ?? 0,
       moneyHeld: moneyIsHeld(held),
       otherOpenIncident: other !== null,
+      unassignedRemediations: unassigned > 0,
     }),
     alerts: alerts.items,
     timeline: events.rows
