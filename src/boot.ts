@@ -179,7 +179,10 @@ export async function boot(options: BootOptions): Promise<Running> {
       );
       app.log.info(settled, 'Settled the demo days');
       // Incidents at different points of the playbook, and a drill, as a team leaves them.
-      app.log.info(await seedDemoPlaybook(ctx), 'Worked the demo incidents');
+      app.log.info(
+        await seedDemoPlaybook(ctx, { evidenceDir: evidenceDirOf(options) }),
+        'Worked the demo incidents',
+      );
     }
     await app.listen({ port: options.port, host: options.host });
     const iso8583 =

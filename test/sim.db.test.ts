@@ -4,6 +4,9 @@
  * with no alarm elsewhere, and what the API then shows (terminals, authorize-check, incidents)
  * is checked here on its own, not only through the simulator's report.
  */
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ADMIN_TOKEN, bearer, startTestApp, type TestApp } from './support/app.js';
 import { RULES } from '../src/core/screening/policy.js';
@@ -301,8 +304,22 @@ describe('demo traffic', () => {
       // The playbook worked as a team leaves it: one taken in hand, one under investigation
       // with its cause, the rest waiting, and a drill; once.
       await ensureInitialAdmin(ctx);
-      const playbook = await seedDemoPlaybook(ctx);
+      const evidenceDir = fs.mkdtempSync(path.join(os.tmpdir(), 'settleguard-demo-docs-'));
+      const playbook = await seedDemoPlaybook(ctx, { evidenceDir });
+      fs.rmSync(evidenceDir, { recursive: true, force: true });
       expect(playbook).toMatchObject({ skipped: false, acknowledged: 1, investigating: 1 });
+      // The cause found, the correction under way: papers accepted, a change approved once
+      // and waiting for its second approver; the returned payout's re-settlement assigned
+      // and the calls logged.
+      expect(playbook.correction).toMatchObject({ remediations: 1, contacts: 2 });
+      expect(playbook.correction?.documents).toBeGreaterThan(0);
+      const change = await tdb.db.query<{ status: string; approvals: number; high_risk: boolean }>(
+        `SELECT r.status, r.high_risk, (SELECT count(*)::int FROM account_change_approvals a
+                                        WHERE a.request_id = r.id) AS approvals
+           FROM account_change_requests r WHERE r.id = $1`,
+        [playbook.correction?.changeRequested],
+      );
+      expect(change.rows).toEqual([{ status: 'pending_approval', high_risk: true, approvals: 1 }]);
       const states = await tdb.db.query<{
         status: string;
         assignee: string | null;
@@ -314,7 +331,7 @@ describe('demo traffic', () => {
       expect(real.slice(0, 2)).toMatchObject([
         { status: 'acknowledged', assignee: 'risk.li', root_cause: null },
         {
-          status: 'investigating',
+          status: 'correcting',
           assignee: 'ops.wang',
           root_cause: { category: 'operator_error', operator: 'ops.wang' },
         },

@@ -17,10 +17,12 @@ import {
 } from '../app/incidents/actions.js';
 import { startDrill } from '../app/incidents/start-drill.js';
 import type { Principal, Role } from '../core/roles.js';
+import { seedDemoCorrection, type DemoCorrectionSummary } from './demo-correction.js';
 
 export const DEMO_STAFF = [
   { username: 'risk.li', role: 'risk' },
   { username: 'ops.wang', role: 'ops' },
+  { username: 'approver.zhao', role: 'approver' },
 ] as const satisfies readonly { username: string; role: Role }[];
 
 export interface DemoPlaybookSummary {
@@ -29,6 +31,7 @@ export interface DemoPlaybookSummary {
   investigating: number;
   leftOpen: number;
   drill: string | null;
+  correction: DemoCorrectionSummary | null;
 }
 
 async function principalOf(ctx: AppContext, username: string): Promise<Principal> {
@@ -41,13 +44,17 @@ async function principalOf(ctx: AppContext, username: string): Promise<Principal
   return { userId: row.id, username, role: row.role, merchantNos: [] };
 }
 
-export async function seedDemoPlaybook(ctx: AppContext): Promise<DemoPlaybookSummary> {
+export async function seedDemoPlaybook(
+  ctx: AppContext,
+  options: { evidenceDir: string | null } = { evidenceDir: null },
+): Promise<DemoPlaybookSummary> {
   const summary: DemoPlaybookSummary = {
     skipped: false,
     acknowledged: 0,
     investigating: 0,
     leftOpen: 0,
     drill: null,
+    correction: null,
   };
   const done = await ctx.db.query("SELECT 1 FROM users WHERE username = 'risk.li'");
   if (done.rowCount > 0) return { ...summary, skipped: true };
@@ -88,5 +95,15 @@ export async function seedDemoPlaybook(ctx: AppContext): Promise<DemoPlaybookSum
   const drill = await startDrill(ctx, risk, { scenario: 'terminal_merchant_mismatch' });
   await acknowledgeIncident(ctx, risk, drill.id, { note: '演练：按预案处置。' });
   summary.drill = drill.id;
+  summary.correction = await seedDemoCorrection(ctx, {
+    evidenceDir: options.evidenceDir,
+    staff: {
+      admin,
+      risk,
+      ops: await principalOf(ctx, 'ops.wang'),
+      approver: await principalOf(ctx, 'approver.zhao'),
+    },
+    incidentId: second ?? null,
+  });
   return summary;
 }
