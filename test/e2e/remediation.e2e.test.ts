@@ -329,6 +329,8 @@ describe.skipIf(skipBrowserTests)('making whole in the console', () => {
 
     const row = affected.getByRole('row').filter({ hasText: SALES[0].rrn });
     await row.locator('[data-remediation="refund"]').getByText('待处理').waitFor();
+    // The three sales have one; the returned payout is released with the hold instead.
+    await affected.getByText('已安排补救 3 笔，尚未安排 1 笔').waitFor();
     await row.locator('[data-remediation="recover"]').waitFor();
     // A refund and a re-settlement cannot both stand on one payment.
     await affected.getByRole('button', { name: `为 ${SALES[2].rrn} 安排补救` }).click();

@@ -34,6 +34,7 @@ export const enRemediation: Record<keyof typeof zhCNRemediation, string> = {
   'remediation.payment.account': 'Paid to {account}',
 
   'remediation.affected.title': 'Affected payments',
+  'remediation.affected.progress': '{remediated} with a remediation, {unremediated} without',
   'remediation.affected.filter': 'Filter by how a payment was affected',
   'remediation.affected.all': 'All ({count})',
   'remediation.affected.kindCount': '{kind} ({count} · {amount})',

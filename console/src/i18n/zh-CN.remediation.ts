@@ -33,6 +33,7 @@ export const zhCNRemediation = {
   'remediation.payment.account': '入账账户 {account}',
 
   'remediation.affected.title': '受影响的交易',
+  'remediation.affected.progress': '已安排补救 {remediated} 笔，尚未安排 {unremediated} 笔',
   'remediation.affected.filter': '按影响类型筛选',
   'remediation.affected.all': '全部（{count}）',
   'remediation.affected.kindCount': '{kind}（{count} 笔 · {amount}）',

@@ -127,8 +127,16 @@ export function AffectedPayments(props: {
     },
   ];
 
+  const remediated = props.affected?.totals?.remediated;
+  const unremediated = props.affected?.totals?.unremediated;
+
   return (
     <Flex vertical gap={12}>
+      {remediated !== undefined && unremediated !== undefined && (
+        <Typography.Text type={unremediated > 0 ? 'warning' : 'secondary'}>
+          {t('remediation.affected.progress', { remediated, unremediated })}
+        </Typography.Text>
+      )}
       <Segmented<KindFilter>
         value={filter}
         onChange={setFilter}
