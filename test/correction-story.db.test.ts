@@ -446,6 +446,17 @@ describe('a wrong account, from detection to the incident closed', () => {
     await ledgerBalanced('verified');
   });
 
+  it('watches the new account: a jump in takings after the change is raised for review', async () => {
+    const [spike] = await ingest([sale('T7100001', 900_000, '2026-11-26T09:00:00Z')]);
+    expect(spike?.decision).toBe('review');
+    const alerts = await ok<{ items: { rule: string; transactionId: string | null }[] }>(
+      'GET',
+      `/api/v1/alerts?merchantNo=${M}&rule=post_change_spike`,
+    );
+    expect(alerts.items.map((a) => a.transactionId)).toEqual([spike?.id]);
+    await ledgerBalanced('spike');
+  });
+
   it('pays the held money to the new account in the next run', async () => {
     const released = await ok<{ amountFen: number }>(
       'POST',
@@ -460,6 +471,8 @@ describe('a wrong account, from detection to the incident closed', () => {
     const run = await settle('2026-11-27');
     const line = run.lines.find((l) => l.merchantNo === M);
     expect(line).toMatchObject({ status: 'ready', releasedInFen: released.amountFen });
+    // The sale after the change (above) arrived after the 26th's run: this run takes it, late.
+    expect(line).toMatchObject({ lateTransactionCount: 1, lateNetFen: 900_000 });
     expect(line?.accountNumberMasked).toMatch(/6668$/);
     const rows = await payoutFile(run.id);
     expect(rows.find((r) => r[1] === line?.id)?.[3]).toBe(RIGHT_ACCOUNT);

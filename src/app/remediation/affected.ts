@@ -48,7 +48,10 @@ const AFFECTED_SQL = `
 WITH inc AS (SELECT id, merchant_no, opened_at FROM incidents WHERE id = $1 AND NOT drill),
 alert_txns AS (
   SELECT DISTINCT transaction_id AS id FROM alerts
-   WHERE incident_id = $1 AND transaction_id IS NOT NULL),
+   WHERE incident_id = $1 AND transaction_id IS NOT NULL
+     -- Rules about the terminal or software, or a volume jump, say nothing of where the money
+     -- went: their payments are not misrouted for that.
+     AND rule NOT IN ('post_change_spike', 'firmware_outdated')),
 gone_accounts AS (
   SELECT DISTINCT a.account_id FROM settlement_accounts a JOIN inc ON a.merchant_no = inc.merchant_no
    WHERE NOT EXISTS (SELECT 1 FROM settlement_accounts c

@@ -18,7 +18,12 @@ import { SCREENING_CTES } from './screening-sql.js';
 import { lockSettlementExclusive } from './settlement-lock.js';
 import { LATE_TRANSACTIONS } from './late-sql.js';
 import { findRun, runTotals, type RunRow } from './queries.js';
-import { MARK_RESETTLED_ABSORBED, resettledWaiting } from '../remediation/ledger-sql.js';
+import {
+  MARK_PASSED_THROUGH_ABSORBED,
+  MARK_RESETTLED_ABSORBED,
+  PASSED_THROUGH_WAITING_BY_MERCHANT,
+  resettledWaiting,
+} from '../remediation/ledger-sql.js';
 
 export const SETTLEMENT_ACTOR = 'settlement';
 
@@ -78,6 +83,9 @@ waiting AS (
         FROM remediations m
        WHERE ${resettledWaiting('m')}
        GROUP BY m.merchant_no
+      UNION ALL
+      -- Money a recovery case received beyond what was advanced: the merchant's (ADR 17).
+      SELECT pt.merchant_no, pt.fen, 0::bigint FROM (${PASSED_THROUGH_WAITING_BY_MERCHANT}) pt
     ) w
    GROUP BY merchant_no
 ),
@@ -211,7 +219,15 @@ export async function createRun(
     // lock: runs, releases and results are serialised, so a release cannot slip between a
     // run's lines and what they absorbed.
     await lockSettlementExclusive(tx);
-    const at = laterOf(ctx.now(), requestedAt);
+    // After every earlier run's cutoff: a batch that committed after a run is stamped just
+    // past that run's cutoff (receptionAfterRuns), and must be read by this one.
+    const lastCutoff = await tx.query<{ cutoff: Date | null }>(
+      'SELECT max(cutoff_at) AS cutoff FROM settlement_runs',
+    );
+    const afterLast = lastCutoff.rows[0]?.cutoff
+      ? new Date(new Date(lastCutoff.rows[0].cutoff).getTime() + 1)
+      : requestedAt;
+    const at = laterOf(laterOf(ctx.now(), requestedAt), afterLast);
     await lockAuditChain(tx);
     await tx.query(`SET LOCAL work_mem = '${RUN_WORK_MEM}'`);
     const existing = await findRunByDate(tx, input.businessDate, cycle);
@@ -254,6 +270,7 @@ export async function createRun(
     ]);
     await tx.query(MARK_ABSORBED, [runId]);
     await tx.query(MARK_RESETTLED_ABSORBED, [runId]);
+    await tx.query(MARK_PASSED_THROUGH_ABSORBED, [runId]);
     await tx.query(INSERT_JOURNALS, [runId, at, actor]);
     await tx.query(INSERT_POSTINGS, [runId]);
     const run = await findRun(tx, runId);

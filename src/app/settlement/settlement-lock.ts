@@ -29,8 +29,11 @@ export async function receptionAfterRuns(tx: Queryable, receivedAt: Date): Promi
     'SELECT max(cutoff_at) AS cutoff FROM settlement_runs',
   );
   const cutoff = rows[0]?.cutoff ?? null;
-  // Strictly later only: a run whose cutoff equals the stamp (a still clock in tests) read
-  // before the batch or after it at the same instant; only a later cutoff proves a wait.
-  if (cutoff === null || new Date(cutoff).getTime() <= receivedAt.getTime()) return receivedAt;
+  // A run visible here has committed before this batch, which holds the lock now: it did not
+  // read the batch, even when its cutoff is the very instant of the stamp (two events in one
+  // millisecond, or a still clock in tests). Unless the stamp is after that cutoff, it moves
+  // to the first instant after it, so the next run takes it as late; otherwise the run and
+  // ledger verification would both count it in a line that does not hold it.
+  if (cutoff === null || new Date(cutoff).getTime() < receivedAt.getTime()) return receivedAt;
   return new Date(new Date(cutoff).getTime() + 1);
 }
