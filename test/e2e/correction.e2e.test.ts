@@ -11,7 +11,9 @@
  * approves. The merchant starts a micro-deposit, which goes out in the next payout file (read
  * through the API, the only place the full account number appears); the merchant enters a wrong
  * amount (attempts left said), then the right one, and the change completes. The change page is
- * checked in English. Screenshots go to /tmp/settleguard-correction-*.png.
+ * checked in English. Then the merchant asks for another account itself and enters three wrong
+ * amounts: the request is locked, and the page says so. Screenshots go to
+ * /tmp/settleguard-correction-*.png.
  *
  * Needs the built console (`npm run build`) and Chromium at /usr/bin/chromium.
  */
@@ -66,6 +68,8 @@ const NEW_ACCOUNT = {
   name: YUNSHAN.name,
   bankCode: '105100000017',
 };
+/** A second new account, asked for by the merchant itself and never verified. */
+const SECOND_ACCOUNT = '110060123456789111';
 const REJECT_REASON = '开户许可证照片模糊，账号看不清，请重新拍摄后上传';
 const CHANGE_REASON = '事件处置：商户确认原结算账户已销户，改为建设银行新开对公账户';
 const CONSENT_REFERENCE = 'SF-2026-1126-01';
@@ -136,14 +140,25 @@ function dialog(page: Page, title: string) {
   return page.getByRole('dialog', { name: title });
 }
 
-/** Picks `option` in the antd select labelled `label`. */
+/**
+ * Picks `option` in the antd select labelled `label`, and checks that the select shows it: a click
+ * on a list still sliding open can miss, so it is tried again.
+ */
 async function choose(page: Page, label: string, option: string | RegExp) {
-  await page.getByLabel(label, { exact: true }).click();
-  await page
-    .locator('.ant-select-dropdown:visible .ant-select-item-option')
-    .filter({ hasText: option })
-    .first()
-    .click();
+  const input = page.getByLabel(label, { exact: true });
+  const select = page.locator('.ant-select').filter({ has: input });
+  for (let attempt = 1; ; attempt += 1) {
+    await input.click();
+    await page
+      .locator('.ant-select-dropdown:visible .ant-select-item-option')
+      .filter({ hasText: option })
+      .first()
+      .click();
+    const shown = await select.textContent();
+    if (typeof option === 'string' ? shown?.includes(option) : option.test(shown ?? '')) return;
+    if (attempt === 3) throw new Error(`${label} shows "${shown ?? ''}", not ${String(option)}`);
+    await page.keyboard.press('Escape');
+  }
 }
 
 interface ChangeBody {
@@ -158,6 +173,7 @@ describe.skipIf(skipBrowserTests)('correcting a settlement account in the consol
   let incidentId = '';
   let changeId = '';
   let depositFen = 0;
+  let runId = '';
   const scratch = mkdtempSync(path.join(tmpdir(), 'settleguard-correction-e2e-'));
   const licenseFile = path.join(scratch, 'yunshan-license.png');
   const permitBlurry = path.join(scratch, 'permit-blurry.pdf');
@@ -202,6 +218,65 @@ describe.skipIf(skipBrowserTests)('correcting a settlement account in the consol
   }
   async function change(): Promise<ChangeBody> {
     return (await h().api('GET', `/account-changes/${changeId}`)) as ChangeBody;
+  }
+
+  /** The micro-deposit row of the run's payout file, downloaded by operations. */
+  async function depositInPayoutFile(): Promise<{
+    id: string;
+    merchantNo: string;
+    accountNumber: string;
+    amountFen: number;
+  }> {
+    const ops = await pageAs(OPS_USER);
+    const response = await ops.request.get(
+      `${h().baseUrl}/api/v1/settlement-runs/${runId}/payout-file`,
+    );
+    expect(response.status()).toBe(200);
+    const rows = (await response.text())
+      .replace(/^\uFEFF/, '')
+      .trim()
+      .split(/\r\n/)
+      .map((line) => line.split(','));
+    const header = rows[0] ?? [];
+    const column = (name: string) => header.indexOf(name);
+    const body = await change();
+    const deposit = rows.find(
+      (row) =>
+        row[column('用途')] === '账户验证' && row[column('明细号')] === body.verification?.id,
+    );
+    expect(deposit, rows.map((row) => row.join(',')).join('\n')).toBeDefined();
+    const yuan = deposit?.[column('金额')] ?? '';
+    expect(yuan).toMatch(/^0\.\d\d$/);
+    const amountFen = Number(yuan.replace('0.', ''));
+    expect(amountFen).toBeGreaterThanOrEqual(1);
+    expect(amountFen).toBeLessThanOrEqual(99);
+    expect(body.verification?.status).toBe('sent');
+    return {
+      id: deposit?.[column('明细号')] ?? '',
+      merchantNo: deposit?.[column('商户号')] ?? '',
+      accountNumber: deposit?.[column('收款账号')] ?? '',
+      amountFen,
+    };
+  }
+  /** Approves the change from its page as `username`. */
+  async function approveAs(username: string, note: string): Promise<Page> {
+    const page = await changePage(username);
+    await toolbarButton(page, '审批通过').click();
+    const approve = dialog(page, '审批通过');
+    await approve.getByLabel('审批意见（可选）').fill(note);
+    await approve.getByRole('button', { name: '确认通过' }).click();
+    await approve.waitFor({ state: 'detached' });
+    return page;
+  }
+  /** Starts the micro-deposit from the change page, as the merchant. */
+  async function startDeposit(page: Page) {
+    await page.getByText('尚未发起验证。').waitFor();
+    await toolbarButton(page, '发起验证').click();
+    const start = dialog(page, '发起验证');
+    await start.getByLabel('验证方式').waitFor();
+    await start.getByRole('button', { name: '发起', exact: true }).click();
+    await start.waitFor({ state: 'detached' });
+    await page.getByText('小额打款将随下一个付款文件发出，到账后即可输入金额。').waitFor();
   }
 
   beforeAll(async () => {
@@ -464,12 +539,7 @@ describe.skipIf(skipBrowserTests)('correcting a settlement account in the consol
     await page.getByText('您已审批过此申请：按四眼原则须由另一位审批人再审批。').waitFor();
     await shot(page, '09-first-approval');
 
-    const second = await changePage(APPROVER_2);
-    await toolbarButton(second, '审批通过').click();
-    const approveAgain = dialog(second, '审批通过');
-    await approveAgain.getByLabel('审批意见（可选）').fill('同意，第二位审批人');
-    await approveAgain.getByRole('button', { name: '确认通过' }).click();
-    await approveAgain.waitFor({ state: 'detached' });
+    const second = await approveAs(APPROVER_2, '同意，第二位审批人');
     await approvals(second, '已审批 2 / 需 2 人').waitFor();
     await second.locator('h1').locator('..').getByText('待验证', { exact: true }).waitFor();
   });
@@ -478,42 +548,20 @@ describe.skipIf(skipBrowserTests)('correcting a settlement account in the consol
     const page = await merchantPage(MERCHANT_USER);
     await page.getByRole('link', { name: '查看变更申请' }).first().click();
     await page.getByRole('heading', { name: /结算账户变更：/, level: 1 }).waitFor();
-    await page.getByText('尚未发起验证。').waitFor();
-    await toolbarButton(page, '发起验证').click();
-    const start = dialog(page, '发起验证');
-    await start.getByLabel('验证方式').waitFor();
-    await start.getByRole('button', { name: '发起', exact: true }).click();
-    await start.waitFor({ state: 'detached' });
-    await page.getByText('小额打款将随下一个付款文件发出，到账后即可输入金额。').waitFor();
+    await startDeposit(page);
 
     // Operations settle the date and download the payout file: the deposit rides along.
     const run = (await h().api('POST', '/settlement-runs', { businessDate: BUSINESS_DATE })) as {
       id: string;
     };
-    const ops = await pageAs(OPS_USER);
-    const response = await ops.request.get(
-      `${h().baseUrl}/api/v1/settlement-runs/${run.id}/payout-file`,
-    );
-    expect(response.status()).toBe(200);
-    const rows = (await response.text())
-      .replace(/^\uFEFF/, '')
-      .trim()
-      .split(/\r\n/)
-      .map((line) => line.split(','));
-    const header = rows[0] ?? [];
-    const column = (name: string) => header.indexOf(name);
-    const deposit = rows.find((row) => row[column('用途')] === '账户验证');
-    expect(deposit, rows.map((row) => row.join(',')).join('\n')).toBeDefined();
+    runId = run.id;
+    const deposit = await depositInPayoutFile();
     const body = await change();
-    expect(deposit?.[column('明细号')]).toBe(body.verification?.id);
-    expect(deposit?.[column('商户号')]).toBe(YUNSHAN.merchantNo);
+    expect(deposit.id).toBe(body.verification?.id);
+    expect(deposit.merchantNo).toBe(YUNSHAN.merchantNo);
     // The full number in the bank's file only.
-    expect(deposit?.[column('收款账号')]).toBe(NEW_ACCOUNT.number);
-    const yuan = deposit?.[column('金额')] ?? '';
-    expect(yuan).toMatch(/^0\.\d\d$/);
-    depositFen = Number(yuan.replace('0.', ''));
-    expect(depositFen).toBeGreaterThanOrEqual(1);
-    expect(depositFen).toBeLessThanOrEqual(99);
+    expect(deposit.accountNumber).toBe(NEW_ACCOUNT.number);
+    depositFen = deposit.amountFen;
     expect(body.verification?.status).toBe('sent');
   });
 
@@ -566,5 +614,58 @@ describe.skipIf(skipBrowserTests)('correcting a settlement account in the consol
     await page.getByText('The change is asked for during an open incident').waitFor();
     await shot(page, '12-english');
     expect(h().pageErrors).toEqual([]);
+  });
+
+  it('locks a change after three wrong amounts, and says so', async () => {
+    // The merchant asks for another account itself: its request is its consent.
+    const page = await merchantPage(MERCHANT_USER);
+    await page.getByRole('button', { name: /申请变更结算账户$/ }).click();
+    const form = page.getByRole('dialog');
+    await form.getByText(/提交即表示您同意/).waitFor();
+    await form.getByLabel('新账号 / 卡号').fill(SECOND_ACCOUNT);
+    await form.getByLabel('户名', { exact: true }).fill(YUNSHAN.name);
+    await choose(page, '账户类型', '对公');
+    await form.getByLabel('联行号（可选）').fill(NEW_ACCOUNT.bankCode);
+    await form.getByLabel('变更原因').fill('总部统一资金归集，改用集团结算账户');
+    await form.getByLabel('附上已上传的资料（可选）').click();
+    const options = page.locator('.ant-select-dropdown:visible .ant-select-item-option');
+    await options.filter({ hasText: 'yunshan-license.png' }).click();
+    await options.filter({ hasText: 'permit.png' }).click();
+    await form.getByLabel('变更原因').click();
+    await form.getByRole('button', { name: '提交申请' }).click();
+    await page.getByRole('heading', { name: /结算账户变更：/, level: 1 }).waitFor();
+    changeId = decodeURIComponent(new URL(page.url()).pathname.split('/').pop() ?? '');
+    await page.getByText('商户自助提交').waitFor();
+
+    await approveAs(APPROVER_1, '同意');
+    const approved = await approveAs(APPROVER_2, '同意');
+    await approved.locator('h1').locator('..').getByText('待验证', { exact: true }).waitFor();
+
+    await page.reload();
+    await page.getByRole('heading', { name: /结算账户变更：/, level: 1 }).waitFor();
+    await startDeposit(page);
+    const deposit = await depositInPayoutFile();
+    await page.reload();
+    await page.getByText(/已向新账户 .+ 打入一笔小额款项/).waitFor();
+    const amount = page.getByLabel('到账金额（元）');
+    const wrong = (attempt: number) =>
+      `0.${String(((deposit.amountFen + attempt - 1) % 99) + 1).padStart(2, '0')}`;
+    await amount.fill(wrong(1));
+    await page.getByRole('button', { name: '确认金额' }).click();
+    await page.getByText('金额不正确，还可尝试 2 次。').waitFor();
+    await amount.fill(wrong(2));
+    await page.getByRole('button', { name: '确认金额' }).click();
+    await page.getByText('金额不正确，还可尝试 1 次。').waitFor();
+    await amount.fill(wrong(3));
+    await page.getByRole('button', { name: '确认金额' }).click();
+    await page.getByText('已锁定：小额打款金额三次输入错误').first().waitFor();
+    await page
+      .getByText(/该变更申请已终止，不能再输入金额，原结算账户保持不变/)
+      .first()
+      .waitFor();
+    await page.locator('h1').locator('..').getByText('已锁定', { exact: true }).waitFor();
+    expect(await page.getByLabel('到账金额（元）').count()).toBe(0);
+    await shot(page, '13-locked');
+    expect((await change()).status).toBe('locked');
   });
 });
