@@ -230,6 +230,7 @@ export interface MicroDepositConfirmation {
 
 export interface DocumentFilter {
   status?: DocumentStatus | undefined;
+  type?: DocumentType | undefined;
   merchantNo?: string | undefined;
   expiringWithinDays?: number | undefined;
 }

@@ -92,6 +92,7 @@ export const enCorrection: Record<keyof typeof zhCNCorrection, string> = {
   'correction.queue.changesTitle': 'Settlement account changes',
   'correction.queue.changesEmpty': 'No account changes match',
   'correction.queue.status': 'Status',
+  'correction.queue.type': 'Document type',
   'correction.queue.expiring': 'Expiring',
   'correction.queue.expiringDays': 'Within {days} days',
   'correction.queue.merchantNo': 'Merchant no.',

@@ -90,6 +90,7 @@ export const zhCNCorrection = {
   'correction.queue.changesTitle': '结算账户变更',
   'correction.queue.changesEmpty': '没有符合条件的变更申请',
   'correction.queue.status': '状态',
+  'correction.queue.type': '资料类型',
   'correction.queue.expiring': '即将到期',
   'correction.queue.expiringDays': '{days} 天内到期',
   'correction.queue.merchantNo': '商户号',

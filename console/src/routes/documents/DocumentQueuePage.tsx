@@ -1,7 +1,7 @@
 import { Card, Flex, Typography } from 'antd';
 import type { TableColumnsType } from 'antd';
 import { Link, useNavigate } from 'react-router-dom';
-import { DOCUMENT_STATUSES, documentApi } from '../../api/correction';
+import { DOCUMENT_STATUSES, DOCUMENT_TYPES, documentApi } from '../../api/correction';
 import type { MerchantDocument } from '../../api/correction';
 import { useT } from '../../i18n';
 import { CursorTable } from '../common/CursorTable';
@@ -13,7 +13,7 @@ import { merchantPath } from '../merchants/MerchantListPage';
 import { DocumentStatusTag, DocumentTypeText, ExpiredTag } from './DocumentTags';
 import { documentPath } from './paths';
 
-const FILTER_KEYS = ['status', 'merchantNo', 'expiring'] as const;
+const FILTER_KEYS = ['status', 'type', 'merchantNo', 'expiring'] as const;
 
 /** "Expiring within" choices, in days. */
 const EXPIRING_WITHIN = ['30', '60', '90'] as const;
@@ -28,8 +28,10 @@ export function DocumentQueuePage() {
   const [filter, setFilter] = useUrlFilter(FILTER_KEYS);
   const status = oneOf(DOCUMENT_STATUSES, filter.status);
   const expiring = oneOf(EXPIRING_WITHIN, filter.expiring);
+  const type = oneOf(DOCUMENT_TYPES, filter.type);
   const query = {
     status,
+    type,
     merchantNo: filter.merchantNo || undefined,
     expiringWithinDays: expiring === undefined ? undefined : Number(expiring),
   };
@@ -106,6 +108,17 @@ export function DocumentQueuePage() {
               value,
               label: t(`correction.documentStatus.${value}`),
             }))}
+          />
+          <SelectFilter
+            id="document-type-filter"
+            label={t('correction.queue.type')}
+            value={type}
+            onChange={(value) => setFilter('type', value)}
+            options={DOCUMENT_TYPES.map((value) => ({
+              value,
+              label: t(`correction.documentType.${value}`),
+            }))}
+            width={200}
           />
           <SelectFilter
             id="document-expiring"
