@@ -216,8 +216,10 @@ beforeAll(async () => {
   });
   expect(paid.body.applied).toBe(2);
 
-  // Day two: A's payout comes back (name mismatch): account errored, incident, hold.
+  // Day two: A's payout comes back (name mismatch): account errored, incident, hold. A payment
+  // declined the day before, long before the incident: not affected by it.
   await ingest([
+    txn('RD0', A, 'R0000001', 4_000, '2026-11-23T07:00:00Z', { status: 'declined' }),
     txn('RW4', A, 'R0000001', 30_000, '2026-11-25T02:00:00Z', { rrn: '100000000004' }),
   ]);
   day25 = await run('2026-11-25');
@@ -235,10 +237,9 @@ beforeAll(async () => {
   incident = incidents.body.items[0]?.id ?? '';
   expect(incident).not.toBe('');
 
-  // A payment the customer saw fail after the incident opened, and one before (not listed).
+  // A payment the customer saw fail after the incident opened (and one before, not listed).
   t.advance(60_000);
   await ingest([
-    txn('RD0', A, 'R0000001', 4_000, '2026-11-26T07:00:00Z', { status: 'declined' }),
     txn('RD1', A, 'R0000001', 6_600, '2026-11-26T08:00:30Z', {
       status: 'declined',
       pan: PAN,
@@ -434,12 +435,7 @@ describe('remediation of the affected payments', () => {
       409,
       'remediation_exists',
     );
-    // Nothing advanced on RW3: nothing to claim back yet.
-    await refused(
-      open('rita', { transactionId: 'RW3', action: 'recover' }),
-      409,
-      'remediation_not_applicable',
-    );
+    // (A recovery before any advance is allowed: test/remediation-recovery.db.test.ts.)
     // The declined payment can only be paid again; the returned payout only re-settled.
     await refused(
       open('rita', { transactionId: 'RD1', action: 'refund' }),

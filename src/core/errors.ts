@@ -175,6 +175,8 @@ export const ERROR_CODES = {
   recovery_amount_exceeded: 'recovery_amount_exceeded',
   /** A receipt or write-off on a recovery case already recovered or written off. */
   recovery_case_closed: 'recovery_case_closed',
+  /** A re-settlement or refund larger than what the payment's recovery case has not already passed through to the merchant (it would be paid twice). */
+  recovery_passed_through: 'recovery_passed_through',
   /** The re-transaction named does not exist, is not an approved purchase of the same merchant, or is older than the payment it replaces. */
   retransaction_invalid: 'retransaction_invalid',
 } as const;

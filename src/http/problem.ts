@@ -80,6 +80,7 @@ const STATUS: Record<ErrorCode, number> = {
   remediation_unassigned: 409,
   recovery_amount_exceeded: 409,
   recovery_case_closed: 409,
+  recovery_passed_through: 409,
   retransaction_invalid: 422,
 };
 

@@ -6,9 +6,10 @@
  * released balances match the lines in those states; no line was paid twice; no approved
  * transaction is left out of every line once a run after its arrival should have taken it
  * (more than 31 days late, or a bug): every fen is somewhere. Remediation's money (ADR 17):
- * re-settled amounts count as owed to the merchant and wait as released money until a run takes
- * them; the misrouted receivable is re-settled + refunded − recovered − written off, per
- * merchant and per recovery case; refunds owed are the refunds not yet paid. Everything is
+ * re-settled amounts, and money a recovery case received beyond what was advanced (passed
+ * through), count as owed to the merchant and wait as released money until a run takes them;
+ * the misrouted receivable is re-settled + refunded − (recovered − passed through) − written
+ * off, per merchant and per recovery case; refunds owed are the refunds not yet paid. Everything is
  * recomputed from the source rows (transactions, lines, results), not from the ledger alone.
  * Problems are listed (at most PROBLEMS_MAX) with the figures that disagree.
  */
@@ -17,7 +18,12 @@ import { authorise } from '../context.js';
 import type { Principal } from '../../core/roles.js';
 import type { Queryable } from '../../storage/database.js';
 import { takenByRun } from '../settlement/late-sql.js';
-import { resettledStands, resettledWaiting } from '../remediation/ledger-sql.js';
+import {
+  PASSED_THROUGH_BY_MERCHANT,
+  PASSED_THROUGH_WAITING_BY_MERCHANT,
+  resettledStands,
+  resettledWaiting,
+} from '../remediation/ledger-sql.js';
 import { verifyRemediationLedger } from '../remediation/verify-ledger.js';
 import { verifyMicroDeposits } from './verify-micro-deposits.js';
 
@@ -165,7 +171,10 @@ export async function verifyLedger(db: Queryable, at: Date): Promise<LedgerVerdi
          UNION ALL
          -- Re-settled money owed again to the merchant (remediation, ADR 17).
          SELECT m.merchant_no, sum(m.amount_fen)::bigint FROM remediations m
-          WHERE ${resettledStands('m')} GROUP BY m.merchant_no) s
+          WHERE ${resettledStands('m')} GROUP BY m.merchant_no
+         UNION ALL
+         -- Money a recovery case passed through to the merchant, owed to it (ADR 17).
+         SELECT pt.merchant_no, pt.fen FROM (${PASSED_THROUGH_BY_MERCHANT}) pt) s
         GROUP BY merchant_no)
      SELECT COALESCE(l.merchant_no, s.merchant_no) AS merchant_no, COALESCE(l.owed, 0) AS owed,
             COALESCE(s.expected, 0) AS expected
@@ -207,7 +216,11 @@ export async function verifyLedger(db: Queryable, at: Date): Promise<LedgerVerdi
        UNION ALL
        -- Re-settled money not yet taken by a run waits as released money (ADR 17).
        SELECT m.merchant_no, 'merchant_released', sum(m.amount_fen)::bigint FROM remediations m
-        WHERE ${resettledWaiting('m')} GROUP BY m.merchant_no),
+        WHERE ${resettledWaiting('m')} GROUP BY m.merchant_no
+       UNION ALL
+       -- Passed-through recovery money not yet taken by a run, likewise (ADR 17).
+       SELECT pt.merchant_no, 'merchant_released', pt.fen
+         FROM (${PASSED_THROUGH_WAITING_BY_MERCHANT}) pt),
      lines AS (
        SELECT merchant_no, account, sum(fen)::bigint AS fen FROM source
         GROUP BY merchant_no, account)

@@ -1,11 +1,15 @@
 /**
  * Recovery cases: what is claimed back from the holder of a wrong account for one incident.
  * A case is opened by the first `recover` remediation against that account and holds every
- * later one; its amount is the sum of their amounts (what the acquirer advanced by
- * re-settling or refunding those payments). Receipts post `recoveryJournal`, the write-off of
- * what is left `writeOffJournal`; a case is `recovered` once nothing is outstanding, or
- * `written_off`. Merchant users see the cases of their incidents against their own merchant's
- * accounts only.
+ * later one; its amount is the sum of their claims (what the acquirer advanced on a payment
+ * re-settled or refunded first, else the payment itself). A receipt first pays back what was
+ * advanced on the case's payments (Cr misrouted_receivable); any part beyond is the merchant's
+ * own money, passed through to its next run like re-settled money (Cr merchant_released, a
+ * `recovery_passthroughs` row the run marks as taken): one `recovery` journal per receipt. The
+ * write-off closes the case, writing off what was advanced and is still receivable (possibly
+ * nothing, then no journal); what was never advanced is given up with it. A case is
+ * `recovered` once nothing is outstanding, or `written_off`. Merchant users see the cases of
+ * their incidents against their own merchant's accounts only.
  */
 import type { AppContext } from '../context.js';
 import { authorise } from '../context.js';
@@ -15,18 +19,23 @@ import { insertJournals } from '../ledger/journals.js';
 import type { Queryable } from '../../storage/database.js';
 import { DomainError, issue } from '../../core/errors.js';
 import { scopeAllows, type Principal } from '../../core/roles.js';
-import { recoveryJournal, writeOffJournal } from '../../core/settlement/ledger.js';
+import { writeOffJournal } from '../../core/settlement/ledger.js';
 import {
   AMOUNT_FEN_MAX,
   caseFigures,
   decideReceipt,
   decideWriteOff,
   RECOVERY_REFERENCE_LENGTH_MAX,
+  recoveryReceiptJournal,
+  splitReceipt,
   WRITE_OFF_REASON_LENGTH_MAX,
+  writeOffAmount,
   yuan,
+  type CaseFigures,
   type RecoveryCaseStatus,
 } from '../../core/remediation/remediation.js';
 import { ACQUIRER } from './remediations.js';
+import { advanceStands } from './ledger-sql.js';
 import { incidentFor, isUuid, refuseClosedIncident, requiredText } from './shared.js';
 
 interface CaseRow {
@@ -46,7 +55,9 @@ interface CaseRow {
   created_at: Date;
   created_by: string;
   amount_fen: number;
+  advanced_fen: number;
   recovered_fen: number;
+  passed_through_fen: number;
 }
 
 const SELECT_CASES = `
@@ -54,9 +65,38 @@ SELECT c.*,
        COALESCE((SELECT sum(m.amount_fen) FROM remediations m
                   WHERE m.recovery_case_id = c.id AND m.status <> 'cancelled'), 0)::bigint
          AS amount_fen,
+       COALESCE((SELECT sum(a.amount_fen) FROM remediations m
+                   JOIN remediations a ON ${advanceStands('a')}
+                    AND (a.transaction_id = m.transaction_id OR a.line_id = m.line_id)
+                  WHERE m.recovery_case_id = c.id AND m.action = 'recover'
+                    AND m.status <> 'cancelled'), 0)::bigint
+         AS advanced_fen,
        COALESCE((SELECT sum(r.amount_fen) FROM recovery_receipts r WHERE r.case_id = c.id), 0)::bigint
-         AS recovered_fen
+         AS recovered_fen,
+       COALESCE((SELECT sum(p.amount_fen) FROM recovery_passthroughs p WHERE p.case_id = c.id), 0)::bigint
+         AS passed_through_fen
   FROM recovery_cases c`;
+
+/** A case row's figures (core/remediation caseFigures). */
+export function figuresOf(row: CaseRow): CaseFigures {
+  return caseFigures({
+    status: row.status,
+    amountFen: row.amount_fen,
+    advancedFen: row.advanced_fen,
+    recoveredFen: row.recovered_fen,
+    passedThroughFen: row.passed_through_fen,
+    writtenOffFen: row.written_off_fen,
+  });
+}
+
+/** The case a recover remediation belongs to, locked, with its figures. */
+export async function lockedCase(
+  tx: Queryable,
+  caseId: string,
+): Promise<{ status: RecoveryCaseStatus; figures: CaseFigures } | null> {
+  const [row] = await caseRows(tx, { id: caseId, lock: true });
+  return row ? { status: row.status, figures: figuresOf(row) } : null;
+}
 
 export interface RecoveryCaseView {
   id: string;
@@ -66,13 +106,21 @@ export interface RecoveryCaseView {
   accountNumberMasked: string | null;
   accountName: string | null;
   amountFen: number;
+  advancedFen: number;
   recoveredFen: number;
+  passedThroughFen: number;
   writtenOffFen: number;
+  receivableFen: number;
   outstandingFen: number;
+  abandonedFen: number;
   remediationIds: string[];
   receipts: {
     id: string;
     amountFen: number;
+    /** The part beyond what was advanced, passed to the merchant's next run. */
+    passedThroughFen: number;
+    /** The settlement line that took the passed-through part; null while it waits. */
+    settledInLineId: string | null;
     reference: string;
     recordedBy: string;
     recordedAt: string;
@@ -96,12 +144,7 @@ async function caseRows(
       : await db.query<CaseRow>(`${SELECT_CASES} WHERE c.incident_id = $1 ORDER BY c.seq`, [
           where.incidentId,
         ]);
-  return rows.map((r) => ({
-    ...r,
-    amount_fen: r.amount_fen,
-    recovered_fen: r.recovered_fen,
-    written_off_fen: r.written_off_fen,
-  }));
+  return rows;
 }
 
 function visibleTo(principal: Principal, row: CaseRow): boolean {
@@ -125,9 +168,13 @@ async function present(
     reference: string;
     recorded_by: string;
     recorded_at: Date;
+    passed_through_fen: number | null;
+    absorbed_by: string | null;
   }>(
-    `SELECT id, case_id, amount_fen, reference, recorded_by, recorded_at FROM recovery_receipts
-      WHERE case_id = ANY($1::uuid[]) ORDER BY case_id, n`,
+    `SELECT r.id, r.case_id, r.amount_fen, r.reference, r.recorded_by, r.recorded_at,
+            p.amount_fen AS passed_through_fen, p.absorbed_by
+       FROM recovery_receipts r LEFT JOIN recovery_passthroughs p ON p.receipt_id = r.id
+      WHERE r.case_id = ANY($1::uuid[]) ORDER BY r.case_id, r.n`,
     [ids],
   );
   const remediations = await db.query<{ id: string; recovery_case_id: string }>(
@@ -138,11 +185,7 @@ async function present(
   const staff = (name: string) =>
     principal.role === 'merchant' && name !== principal.username ? ACQUIRER : name;
   return rows.map((r) => {
-    const figures = caseFigures({
-      amountFen: r.amount_fen,
-      recoveredFen: r.recovered_fen,
-      writtenOffFen: r.written_off_fen,
-    });
+    const figures = figuresOf(r);
     return {
       id: r.id,
       incidentId: r.incident_id,
@@ -157,6 +200,8 @@ async function present(
         .map((x) => ({
           id: x.id,
           amountFen: x.amount_fen,
+          passedThroughFen: x.passed_through_fen ?? 0,
+          settledInLineId: x.absorbed_by,
           reference: x.reference,
           recordedBy: staff(x.recorded_by),
           recordedAt: new Date(x.recorded_at).toISOString(),
@@ -244,11 +289,7 @@ export async function recordRecoveryReceipt(
     const incident = await incidentFor(tx, principal, found.incident_id, { lock: true });
     refuseClosedIncident(incident);
     const row = await visibleCase(tx, principal, id, true);
-    const figures = caseFigures({
-      amountFen: row.amount_fen,
-      recoveredFen: row.recovered_fen,
-      writtenOffFen: row.written_off_fen,
-    });
+    const figures = figuresOf(row);
     const refusal = decideReceipt(row.status, figures, input.amountFen);
     if (refusal) {
       throw new DomainError(
@@ -272,6 +313,14 @@ export async function recordRecoveryReceipt(
        VALUES ($1, $2, $3, $4, $5, $6, $7)`,
       [receiptId, row.id, seq, input.amountFen, reference, principal.username, at],
     );
+    const split = splitReceipt(figures, input.amountFen);
+    if (split.passedThroughFen > 0) {
+      await tx.query(
+        `INSERT INTO recovery_passthroughs (receipt_id, case_id, merchant_no, amount_fen, created_at)
+         VALUES ($1, $2, $3, $4, $5)`,
+        [receiptId, row.id, row.merchant_no, split.passedThroughFen, at],
+      );
+    }
     const recovered = input.amountFen === figures.outstandingFen;
     if (recovered) {
       await tx.query(
@@ -282,11 +331,11 @@ export async function recordRecoveryReceipt(
     await insertJournals(
       tx,
       [
-        recoveryJournal({
+        recoveryReceiptJournal({
           caseId: row.id,
           n: seq,
           merchantNo: row.merchant_no,
-          amountFen: input.amountFen,
+          ...split,
         }),
       ],
       { at, actor: principal.username },
@@ -304,6 +353,8 @@ export async function recordRecoveryReceipt(
           status: recovered ? 'recovered' : row.status,
           receiptId,
           amountFen: input.amountFen,
+          toReceivableFen: split.toReceivableFen,
+          passedThroughFen: split.passedThroughFen,
           reference,
           outstandingFen: figures.outstandingFen - input.amountFen,
         },
@@ -316,10 +367,14 @@ export async function recordRecoveryReceipt(
       kind: 'recovery_received',
       actor: principal.username,
       text: {
-        zh: `${principal.username} 登记从错误账户 ${row.account_number_masked ?? ''} 追回 ${yuan(input.amountFen)}（凭证 ${reference}），尚待追回 ${yuan(figures.outstandingFen - input.amountFen)}`,
-        en: `${principal.username} recorded ${yuan(input.amountFen)} recovered from the wrong account ${row.account_number_masked ?? ''} (reference ${reference}); ${yuan(figures.outstandingFen - input.amountFen)} outstanding`,
+        zh: `${principal.username} 登记从错误账户 ${row.account_number_masked ?? ''} 追回 ${yuan(input.amountFen)}（凭证 ${reference}）${split.passedThroughFen > 0 ? `，其中 ${yuan(split.passedThroughFen)} 为商户自有资金，将随下一批结算付给商户` : ''}，尚待追回 ${yuan(figures.outstandingFen - input.amountFen)}`,
+        en: `${principal.username} recorded ${yuan(input.amountFen)} recovered from the wrong account ${row.account_number_masked ?? ''} (reference ${reference})${split.passedThroughFen > 0 ? `, of which ${yuan(split.passedThroughFen)} is the merchant's own money, paid to it in its next settlement` : ''}; ${yuan(figures.outstandingFen - input.amountFen)} outstanding`,
       },
-      data: { recoveryCaseId: row.id, amountFen: input.amountFen },
+      data: {
+        recoveryCaseId: row.id,
+        amountFen: input.amountFen,
+        passedThroughFen: split.passedThroughFen,
+      },
     });
   });
   return getRecoveryCase(ctx, principal, id);
@@ -341,21 +396,14 @@ export async function writeOffRecoveryCase(
     const incident = await incidentFor(tx, principal, found.incident_id, { lock: true });
     refuseClosedIncident(incident);
     const row = await visibleCase(tx, principal, id, true);
-    const figures = caseFigures({
-      amountFen: row.amount_fen,
-      recoveredFen: row.recovered_fen,
-      writtenOffFen: row.written_off_fen,
-    });
-    const refusal = decideWriteOff(row.status, figures);
-    if (refusal) {
-      throw new DomainError(
-        refusal,
-        refusal === 'recovery_case_closed'
-          ? `The recovery case is ${row.status}`
-          : 'Nothing is outstanding on the case',
-      );
-    }
-    const amountFen = figures.outstandingFen;
+    const figures = figuresOf(row);
+    const refusal = decideWriteOff(row.status);
+    if (refusal) throw new DomainError(refusal, `The recovery case is ${row.status}`);
+    // Only what the acquirer advanced and has not had back is its loss; the rest of the claim
+    // (never advanced: the merchant's own money) is given up with the case, and a case with
+    // nothing advanced outstanding is closed by a write-off of zero, which posts nothing.
+    const amountFen = writeOffAmount(figures);
+    const abandonedFen = figures.outstandingFen - amountFen;
     await tx.query(
       `UPDATE recovery_cases SET status = 'written_off', written_off_fen = $2,
          write_off_reason = $3, written_off_by = $4, written_off_at = $5, closed_at = $5
@@ -375,8 +423,12 @@ export async function writeOffRecoveryCase(
         entityType: 'recovery_case',
         entityId: row.id,
         merchantNo: row.merchant_no,
-        before: { status: row.status, outstandingFen: amountFen },
-        after: { status: 'written_off', amountFen, reason },
+        before: {
+          status: row.status,
+          outstandingFen: figures.outstandingFen,
+          receivableFen: figures.receivableFen,
+        },
+        after: { status: 'written_off', amountFen, abandonedFen, reason },
       },
       at,
     );
@@ -386,10 +438,10 @@ export async function writeOffRecoveryCase(
       kind: 'recovery_written_off',
       actor: principal.username,
       text: {
-        zh: `${principal.username} 核销错误账户 ${row.account_number_masked ?? ''} 未能追回的 ${yuan(amountFen)}：${reason}`,
-        en: `${principal.username} wrote off ${yuan(amountFen)} not recovered from the wrong account ${row.account_number_masked ?? ''}: ${reason}`,
+        zh: `${principal.username} 核销错误账户 ${row.account_number_masked ?? ''} 未能追回的垫付款 ${yuan(amountFen)}${abandonedFen > 0 ? `，放弃追回未垫付的商户资金 ${yuan(abandonedFen)}` : ''}，追回案件关闭：${reason}`,
+        en: `${principal.username} wrote off ${yuan(amountFen)} advanced and not recovered from the wrong account ${row.account_number_masked ?? ''}${abandonedFen > 0 ? `, and gave up ${yuan(abandonedFen)} of the merchant's money never advanced` : ''}; the recovery case is closed: ${reason}`,
       },
-      data: { recoveryCaseId: row.id, amountFen },
+      data: { recoveryCaseId: row.id, amountFen, abandonedFen },
     });
   });
   return getRecoveryCase(ctx, principal, id);

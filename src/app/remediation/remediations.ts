@@ -26,6 +26,7 @@ import {
   ACTION_NAMES,
   AMOUNT_FEN_MAX,
   BANK_REFERENCE_LENGTH_MAX,
+  decideAdvance,
   decideNewRemediation,
   decideStatusChange,
   isOverdue,
@@ -39,6 +40,7 @@ import {
   type RemediationStatus,
 } from '../../core/remediation/remediation.js';
 import { findAffected } from './affected.js';
+import { lockedCase } from './recovery.js';
 import {
   checkDueDate,
   checkOwner,
@@ -446,12 +448,39 @@ export async function createRemediation(
       );
     }
 
-    // The amount: what was advanced for recover; the payment (or less) otherwise.
+    // The amount. recover: what was advanced on the payment when it was advanced first, else
+    // the payment itself (claimed with nothing advanced: no receivable until it is). resettle
+    // and refund: the payment (or less); when the payment's recovery case already passed money
+    // through to the merchant, at most what the claim has not yet paid it (ADR 17).
     const advance = standing.find((r) => r.action === 'resettle' || r.action === 'refund');
-    const amountFen =
+    let amountFen =
       input.action === 'recover'
-        ? (advance?.amount_fen ?? 0)
+        ? (advance?.amount_fen ?? item.amount_fen)
         : (input.amountFen ?? item.amount_fen);
+    const recovery = standing.find((r) => r.action === 'recover');
+    if ((input.action === 'resettle' || input.action === 'refund') && recovery?.recovery_case_id) {
+      const found = await lockedCase(tx, recovery.recovery_case_id);
+      if (found) {
+        const decided = decideAdvance({
+          caseStatus: found.status,
+          figures: found.figures,
+          paymentFen: item.amount_fen,
+          requestedFen: input.amountFen,
+        });
+        if ('refusal' in decided) {
+          throw new DomainError(
+            decided.refusal,
+            decided.refusal === 'recovery_case_closed'
+              ? `The payment's recovery case is ${found.status}: an advance now could not be claimed back on it`
+              : `The payment's recovery case already passed ${found.figures.passedThroughFen} fen of the merchant's money through to it: at most ${decided.maxFen} fen may be advanced now, or the merchant would be paid twice`,
+            decided.refusal === 'recovery_passed_through'
+              ? [issue('amountFen', 'recovery_passed_through', `at most ${decided.maxFen}`)]
+              : [],
+          );
+        }
+        amountFen = decided.amountFen;
+      }
+    }
     let caseId: string | null = null;
     if (input.action === 'recover')
       caseId = await openOrAddToCase(ctx, tx, incident, item, principal, at);
@@ -564,9 +593,7 @@ export async function createRemediation(
 function refusalMessage(code: string, kind: AffectedKind, action: RemediationAction): string {
   switch (code) {
     case 'remediation_not_applicable':
-      return action === 'recover'
-        ? 'Recover claims back what was advanced: resettle or refund the payment first'
-        : `Action ${action} does not apply to a payment of kind ${kind}`;
+      return `Action ${action} does not apply to a payment of kind ${kind}`;
     case 'remediation_exists':
       return `The payment already has a ${action} remediation`;
     case 'remediation_conflict':

@@ -384,9 +384,16 @@ export async function balanceOf(
   merchantNo: string,
   now: Date,
 ): Promise<PresentedBalance> {
+  // Paid out is what payouts moved: the settlement_bank postings of the merchant's `paid` and
+  // `returned` journals only. Refunds paid to cardholders, money recovered from a wrong
+  // account and micro-deposits also post to settlement_bank under the merchant's number, but
+  // they are not payouts to the merchant (ADR 17).
   const { rows } = await q.query<{ account: LedgerAccount; balance: number }>(
-    `SELECT account, sum(amount_fen)::bigint AS balance FROM ledger_postings
-      WHERE merchant_no = $1 GROUP BY account`,
+    `SELECT p.account, sum(p.amount_fen)::bigint AS balance
+       FROM ledger_postings p JOIN ledger_journals j ON j.id = p.journal_id
+      WHERE p.merchant_no = $1
+        AND (p.account <> 'settlement_bank' OR j.kind IN ('paid', 'returned'))
+      GROUP BY p.account`,
     [merchantNo],
   );
   const balances: Partial<Record<LedgerAccount, number>> = {};

@@ -4,6 +4,7 @@ import {
   AFFECTED_KINDS,
   caseFigures,
   conflictsWith,
+  decideAdvance,
   decideNewRemediation,
   decideReceipt,
   decideStatusChange,
@@ -11,11 +12,15 @@ import {
   isCalendarDate,
   isOverdue,
   isUnassigned,
+  recoveryReceiptJournal,
   REMEDIATION_ACTIONS,
   REMEDIATION_STATUSES,
+  splitReceipt,
+  writeOffAmount,
   yuan,
   type StatusFacts,
 } from './remediation.js';
+import { recoveryJournal } from '../settlement/ledger.js';
 
 const NOTHING: StatusFacts = {
   action: 'resettle',
@@ -37,7 +42,7 @@ describe('which remediation a payment may get', () => {
             decideNewRemediation({
               kind,
               action,
-              existing: action === 'recover' ? [{ action: 'resettle', status: 'open' }] : [],
+              existing: [],
             }) === null,
         ),
       ]),
@@ -92,7 +97,7 @@ describe('which remediation a payment may get', () => {
     ).toBeNull();
   });
 
-  it('allows one remediation per payment and action, and recover only after an advance', () => {
+  it('allows one remediation per payment and action; recover before or after an advance', () => {
     const kind = 'settled_to_wrong_account';
     expect(
       decideNewRemediation({
@@ -101,9 +106,7 @@ describe('which remediation a payment may get', () => {
         existing: [{ action: 'resettle', status: 'done' }],
       }),
     ).toBe('remediation_exists');
-    expect(decideNewRemediation({ kind, action: 'recover', existing: [] })).toBe(
-      'remediation_not_applicable',
-    );
+    expect(decideNewRemediation({ kind, action: 'recover', existing: [] })).toBeNull();
     expect(
       decideNewRemediation({
         kind,
@@ -117,7 +120,22 @@ describe('which remediation a payment may get', () => {
         action: 'recover',
         existing: [{ action: 'refund', status: 'cancelled' }],
       }),
-    ).toBe('remediation_not_applicable');
+    ).toBeNull();
+    expect(
+      decideNewRemediation({
+        kind,
+        action: 'recover',
+        existing: [{ action: 'recover', status: 'open' }],
+      }),
+    ).toBe('remediation_exists');
+    // The advance may come after the recovery (its amount is then decided by decideAdvance).
+    expect(
+      decideNewRemediation({
+        kind,
+        action: 'refund',
+        existing: [{ action: 'recover', status: 'open' }],
+      }),
+    ).toBeNull();
   });
 });
 
@@ -190,26 +208,141 @@ describe('a remediation status', () => {
 });
 
 describe('recovery cases', () => {
-  const figures = caseFigures({ amountFen: 20_000, recoveredFen: 5_000, writtenOffFen: 0 });
+  const figures = (over: Partial<Parameters<typeof caseFigures>[0]> = {}) =>
+    caseFigures({
+      status: 'open',
+      amountFen: 20_000,
+      advancedFen: 20_000,
+      recoveredFen: 5_000,
+      passedThroughFen: 0,
+      writtenOffFen: 0,
+      ...over,
+    });
 
-  it('counts what is outstanding', () => {
-    expect(figures.outstandingFen).toBe(15_000);
+  it('counts what is outstanding and what the acquirer is still owed', () => {
+    expect(figures()).toMatchObject({ outstandingFen: 15_000, receivableFen: 15_000 });
+    // Claimed with nothing advanced: outstanding, but nothing receivable.
+    expect(figures({ advancedFen: 0, recoveredFen: 0 })).toMatchObject({
+      outstandingFen: 20_000,
+      receivableFen: 0,
+      abandonedFen: 0,
+    });
+    // Closed: nothing outstanding; what was neither received nor written off is given up.
+    const closed = figures({
+      status: 'written_off',
+      advancedFen: 8_000,
+      recoveredFen: 5_000,
+      writtenOffFen: 3_000,
+    });
+    expect(closed).toMatchObject({ outstandingFen: 0, receivableFen: 0, abandonedFen: 12_000 });
+    for (const f of [figures(), closed, figures({ advancedFen: 0 })]) {
+      expect(f.recoveredFen + f.writtenOffFen + f.outstandingFen + f.abandonedFen).toBe(
+        f.amountFen,
+      );
+    }
   });
 
   it('takes receipts up to what is outstanding, on open cases only', () => {
-    expect(decideReceipt('open', figures, 15_000)).toBeNull();
-    expect(decideReceipt('open', figures, 15_001)).toBe('recovery_amount_exceeded');
-    expect(decideReceipt('open', figures, 0)).toBe('validation_failed');
-    expect(decideReceipt('written_off', figures, 1)).toBe('recovery_case_closed');
-    expect(decideReceipt('recovered', figures, 1)).toBe('recovery_case_closed');
+    expect(decideReceipt('open', figures(), 15_000)).toBeNull();
+    expect(decideReceipt('open', figures(), 15_001)).toBe('recovery_amount_exceeded');
+    expect(decideReceipt('open', figures(), 0)).toBe('validation_failed');
+    expect(decideReceipt('written_off', figures(), 1)).toBe('recovery_case_closed');
+    expect(decideReceipt('recovered', figures(), 1)).toBe('recovery_case_closed');
   });
 
-  it('writes off only an open case with something outstanding', () => {
-    expect(decideWriteOff('open', figures)).toBeNull();
-    expect(decideWriteOff('recovered', figures)).toBe('recovery_case_closed');
+  it('pays back the advance first and passes the rest through to the merchant', () => {
+    const partly = figures({ advancedFen: 8_000, recoveredFen: 5_000 });
+    expect(splitReceipt(partly, 2_000)).toEqual({ toReceivableFen: 2_000, passedThroughFen: 0 });
+    expect(splitReceipt(partly, 10_000)).toEqual({
+      toReceivableFen: 3_000,
+      passedThroughFen: 7_000,
+    });
+    expect(splitReceipt(figures({ advancedFen: 0, recoveredFen: 0 }), 4_000)).toEqual({
+      toReceivableFen: 0,
+      passedThroughFen: 4_000,
+    });
+  });
+
+  it('writes off only what was advanced and is still owed; a case without it closes at zero', () => {
+    expect(decideWriteOff('open')).toBeNull();
+    expect(decideWriteOff('recovered')).toBe('recovery_case_closed');
+    expect(decideWriteOff('written_off')).toBe('recovery_case_closed');
+    expect(writeOffAmount(figures())).toBe(15_000);
+    expect(writeOffAmount(figures({ advancedFen: 0, recoveredFen: 0 }))).toBe(0);
+    // 3,000 passed through: the 8,000 advanced was paid back in full.
     expect(
-      decideWriteOff('open', caseFigures({ amountFen: 1, recoveredFen: 1, writtenOffFen: 0 })),
-    ).toBe('invalid_state');
+      writeOffAmount(
+        figures({ advancedFen: 8_000, recoveredFen: 11_000, passedThroughFen: 3_000 }),
+      ),
+    ).toBe(0);
+  });
+
+  it('never lets an advance pay the merchant twice after money was passed through', () => {
+    const passed = figures({ advancedFen: 0, recoveredFen: 3_000, passedThroughFen: 3_000 });
+    const advance = (requestedFen?: number, over = passed, paymentFen = 20_000) =>
+      decideAdvance({ caseStatus: 'open', figures: over, paymentFen, requestedFen });
+    expect(advance()).toEqual({ amountFen: 17_000 });
+    expect(advance(10_000)).toEqual({ amountFen: 10_000 });
+    expect(advance(17_001)).toEqual({ refusal: 'recovery_passed_through', maxFen: 17_000 });
+    expect(advance(undefined, passed, 5_000)).toEqual({ amountFen: 5_000 });
+    const all = figures({ advancedFen: 0, recoveredFen: 20_000, passedThroughFen: 20_000 });
+    expect(advance(undefined, all)).toEqual({ refusal: 'recovery_passed_through', maxFen: 0 });
+    // Nothing passed through: the whole payment.
+    expect(advance(undefined, figures({ advancedFen: 0, recoveredFen: 0 }))).toEqual({
+      amountFen: 20_000,
+    });
+    expect(
+      decideAdvance({
+        caseStatus: 'written_off',
+        figures: passed,
+        paymentFen: 20_000,
+        requestedFen: undefined,
+      }),
+    ).toEqual({ refusal: 'recovery_case_closed', maxFen: 0 });
+    // Closed with everything passed through: that is the reason given.
+    expect(
+      decideAdvance({
+        caseStatus: 'recovered',
+        figures: all,
+        paymentFen: 20_000,
+        requestedFen: undefined,
+      }),
+    ).toEqual({ refusal: 'recovery_passed_through', maxFen: 0 });
+  });
+
+  it('journals a receipt as one entry: the advance paid back and the merchant’s part', () => {
+    const j = recoveryReceiptJournal({
+      caseId: 'c',
+      n: 2,
+      merchantNo: 'M',
+      toReceivableFen: 3_000,
+      passedThroughFen: 7_000,
+    });
+    expect(j).toMatchObject({ id: 'recovery:c:2', kind: 'recovery', merchantNo: 'M' });
+    expect(j.postings).toEqual([
+      { account: 'settlement_bank', amountFen: 10_000 },
+      { account: 'misrouted_receivable', amountFen: -3_000 },
+      { account: 'merchant_released', amountFen: -7_000 },
+    ]);
+    // Without a passed-through part it is exactly recoveryJournal's entry.
+    expect(
+      recoveryReceiptJournal({
+        caseId: 'c',
+        n: 1,
+        merchantNo: 'M',
+        toReceivableFen: 500,
+        passedThroughFen: 0,
+      }),
+    ).toEqual(recoveryJournal({ caseId: 'c', n: 1, merchantNo: 'M', amountFen: 500 }));
+    expect(() =>
+      recoveryReceiptJournal({
+        caseId: 'c',
+        n: 1,
+        merchantNo: 'M',
+        toReceivableFen: 0,
+        passedThroughFen: 0,
+      }),
+    ).toThrow(RangeError);
   });
 });
 

@@ -11,13 +11,18 @@
  * - refund: the cardholder is owed the amount (Dr misrouted_receivable / Cr
  *   cardholder_refund_payable); paid with a bank reference (Dr cardholder_refund_payable / Cr
  *   settlement_bank).
- * - recover: the advanced amount is claimed back from the wrong account's holder on the
- *   incident's recovery case for that account; receipts (Dr settlement_bank / Cr
- *   misrouted_receivable) and the write-off of the rest (Dr remediation_loss / Cr
- *   misrouted_receivable).
+ * - recover: the payment is claimed back from the wrong account's holder on the incident's
+ *   recovery case for that account: what was advanced on it when it was advanced first, else
+ *   the payment's amount (nothing advanced, nothing receivable yet). A receipt first pays back
+ *   what was advanced on the case's payments (Dr settlement_bank / Cr misrouted_receivable);
+ *   any part beyond that is the merchant's own money coming back and goes to its next run like
+ *   re-settled money (Cr merchant_released). The write-off covers only what was advanced and
+ *   is still outstanding (Dr remediation_loss / Cr misrouted_receivable); the rest of the
+ *   claim, never advanced, is given up with the case.
  * - retransaction: the customer pays again; no money of ours moves.
  */
 import type { ErrorCode } from '../errors.js';
+import { journalId, type Journal, type Posting } from '../settlement/ledger.js';
 
 export const AFFECTED_KINDS = [
   'settled_to_wrong_account',
@@ -94,13 +99,7 @@ export function decideNewRemediation(input: {
   if (standing.some((r) => r.action === input.action)) return 'remediation_exists';
   const excluded = conflictsWith(input.action);
   if (standing.some((r) => excluded.includes(r.action))) return 'remediation_conflict';
-  if (
-    input.action === 'recover' &&
-    !standing.some((r) => r.action === 'resettle' || r.action === 'refund')
-  ) {
-    // What is claimed back is what the acquirer advanced: nothing advanced, nothing receivable.
-    return 'remediation_not_applicable';
-  }
+  // A recovery may come first: it then claims the payment itself, nothing being advanced.
   return null;
 }
 
@@ -189,22 +188,53 @@ export function isCalendarDate(value: string): boolean {
   return !Number.isNaN(d.getTime()) && d.toISOString().slice(0, 10) === value;
 }
 
-/** A recovery case's figures, recomputed from what it holds. */
+/**
+ * A recovery case's figures, recomputed from what it holds:
+ * - amountFen: what is claimed from the wrong holder (the sum of its recover remediations);
+ * - advancedFen: what the acquirer advanced on its payments (standing re-settlements and
+ *   refunds), the part of the claim that is the acquirer's receivable;
+ * - recoveredFen: everything received; passedThroughFen: the part of it beyond what was
+ *   advanced, passed to the merchant;
+ * - writtenOffFen: the advanced part given up as the acquirer's loss;
+ * - receivableFen = advanced − (recovered − passed through) − written off: the acquirer's
+ *   part still owed (what misrouted_receivable holds for the case);
+ * - outstandingFen: while open, amount − recovered − written off (what may still be
+ *   received); 0 once closed;
+ * - abandonedFen: once closed, the part of the claim neither received nor written off (never
+ *   advanced: the merchant's own money not recovered); 0 while open.
+ * So amount = recovered + written off + outstanding + abandoned, always.
+ */
 export interface CaseFigures {
   amountFen: number;
+  advancedFen: number;
   recoveredFen: number;
+  passedThroughFen: number;
   writtenOffFen: number;
+  receivableFen: number;
   outstandingFen: number;
+  abandonedFen: number;
 }
 
 export function caseFigures(input: {
+  status: RecoveryCaseStatus;
   amountFen: number;
+  advancedFen: number;
   recoveredFen: number;
+  passedThroughFen: number;
   writtenOffFen: number;
 }): CaseFigures {
+  const left = input.amountFen - input.recoveredFen - input.writtenOffFen;
+  const open = input.status === 'open';
   return {
-    ...input,
-    outstandingFen: input.amountFen - input.recoveredFen - input.writtenOffFen,
+    amountFen: input.amountFen,
+    advancedFen: input.advancedFen,
+    recoveredFen: input.recoveredFen,
+    passedThroughFen: input.passedThroughFen,
+    writtenOffFen: input.writtenOffFen,
+    receivableFen:
+      input.advancedFen - (input.recoveredFen - input.passedThroughFen) - input.writtenOffFen,
+    outstandingFen: open ? left : 0,
+    abandonedFen: open ? 0 : left,
   };
 }
 
@@ -220,10 +250,94 @@ export function decideReceipt(
   return null;
 }
 
-export function decideWriteOff(status: RecoveryCaseStatus, figures: CaseFigures): ErrorCode | null {
+/**
+ * How a receipt splits: first it pays back what the acquirer advanced and has not had back
+ * (the receivable), the rest is the merchant's own money, passed to its next run.
+ */
+export function splitReceipt(
+  figures: CaseFigures,
+  amountFen: number,
+): { toReceivableFen: number; passedThroughFen: number } {
+  const toReceivableFen = Math.min(amountFen, Math.max(figures.receivableFen, 0));
+  return { toReceivableFen, passedThroughFen: amountFen - toReceivableFen };
+}
+
+/**
+ * A write-off closes an open case: it writes off what was advanced and is still receivable
+ * (possibly nothing: a case with nothing advanced outstanding is closed by a write-off of
+ * zero, which posts nothing); what was never advanced is given up with it (abandonedFen).
+ */
+export function decideWriteOff(status: RecoveryCaseStatus): ErrorCode | null {
   if (status !== 'open') return 'recovery_case_closed';
-  if (figures.outstandingFen <= 0) return 'invalid_state';
   return null;
+}
+
+/** The amount a write-off of the case writes off: what was advanced and is still receivable. */
+export function writeOffAmount(figures: CaseFigures): number {
+  return Math.max(figures.receivableFen, 0);
+}
+
+/**
+ * A re-settlement or refund of a payment that has a recovery case: how much may be advanced.
+ * The merchant must not be paid twice: what its case already passed through to it counts as
+ * paid, so together with what was advanced on the case it may not exceed the claim
+ * (amount − advanced − passed through), nor the payment. `requestedFen` undefined: the payment
+ * capped at that; given and larger: refused. A closed case takes no new advance (it could not
+ * be claimed back on it); when nothing is left anyway, the refusal says why (passed through).
+ * Returns the amount, or the refusal's code with the most allowed.
+ */
+export function decideAdvance(input: {
+  caseStatus: RecoveryCaseStatus;
+  figures: CaseFigures;
+  paymentFen: number;
+  requestedFen: number | undefined;
+}): { amountFen: number } | { refusal: ErrorCode; maxFen: number } {
+  const room = input.figures.amountFen - input.figures.advancedFen - input.figures.passedThroughFen;
+  const maxFen = Math.max(0, Math.min(input.paymentFen, room));
+  if (maxFen === 0) return { refusal: 'recovery_passed_through', maxFen };
+  if (input.caseStatus !== 'open') return { refusal: 'recovery_case_closed', maxFen: 0 };
+  if (input.requestedFen === undefined) return { amountFen: maxFen };
+  if (input.requestedFen > maxFen) return { refusal: 'recovery_passed_through', maxFen };
+  return { amountFen: input.requestedFen };
+}
+
+/**
+ * The journal of a receipt (one per receipt, kind `recovery`): Dr settlement_bank for all of
+ * it, Cr misrouted_receivable for what pays back the advance, Cr merchant_released for what is
+ * passed to the merchant. Without a passed-through part it is `recoveryJournal`'s.
+ */
+export function recoveryReceiptJournal(ref: {
+  caseId: string;
+  n: number;
+  merchantNo: string;
+  toReceivableFen: number;
+  passedThroughFen: number;
+}): Journal {
+  const total = ref.toReceivableFen + ref.passedThroughFen;
+  if (
+    !Number.isSafeInteger(ref.toReceivableFen) ||
+    !Number.isSafeInteger(ref.passedThroughFen) ||
+    ref.toReceivableFen < 0 ||
+    ref.passedThroughFen < 0 ||
+    total <= 0
+  ) {
+    throw new RangeError(`receipt of ${ref.toReceivableFen} + ${ref.passedThroughFen} fen`);
+  }
+  const postings: Posting[] = [{ account: 'settlement_bank', amountFen: total }];
+  if (ref.toReceivableFen > 0) {
+    postings.push({ account: 'misrouted_receivable', amountFen: -ref.toReceivableFen });
+  }
+  if (ref.passedThroughFen > 0) {
+    postings.push({ account: 'merchant_released', amountFen: -ref.passedThroughFen });
+  }
+  return {
+    id: journalId.recovery(ref.caseId, ref.n),
+    kind: 'recovery',
+    merchantNo: ref.merchantNo,
+    runId: null,
+    lineId: null,
+    postings,
+  };
 }
 
 export const KIND_NAMES: Record<AffectedKind, { zh: string; en: string }> = {

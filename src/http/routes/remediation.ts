@@ -149,15 +149,39 @@ export const RecoveryCaseSchema = Type.Object(
     status: Type.Enum(RECOVERY_CASE_STATUSES),
     accountNumberMasked: Nullable(Type.String()),
     accountName: Nullable(Type.String()),
-    amountFen: Money,
+    amountFen: Type.Integer({
+      description:
+        'fen claimed from the wrong holder: per payment, what was advanced when re-settled or refunded first, else the payment',
+    }),
+    advancedFen: Type.Integer({
+      description: 'fen the acquirer advanced on its payments (re-settled or refunded)',
+    }),
     recoveredFen: Money,
+    passedThroughFen: Type.Integer({
+      description:
+        'fen of recoveredFen beyond what was advanced: the merchant’s own money, paid in its next run',
+    }),
     writtenOffFen: Money,
-    outstandingFen: Money,
+    receivableFen: Type.Integer({
+      description:
+        'fen advanced and not yet paid back or written off (misrouted_receivable of the case)',
+    }),
+    outstandingFen: Type.Integer({
+      description: 'open: amount − recovered − written off; 0 once closed',
+    }),
+    abandonedFen: Type.Integer({
+      description:
+        'closed: the part of the claim neither received nor written off (never advanced); 0 while open',
+    }),
     remediationIds: Type.Array(Type.String()),
     receipts: Type.Array(
       Type.Object({
         id: Type.String(),
         amountFen: Money,
+        passedThroughFen: Money,
+        settledInLineId: Nullable(
+          Type.String({ description: 'the settlement line that took the passed-through part' }),
+        ),
         reference: Type.String(),
         recordedBy: Type.String(),
         recordedAt: DateTime,
@@ -220,7 +244,7 @@ export function remediationRoutes(ctx: AppContext): FastifyPluginAsyncTypebox {
         schema: {
           tags: ['remediation'],
           summary:
-            'Open a remediation of an affected payment (admin, risk, ops): resettle, recover, refund or retransaction. 409 remediation_exists, remediation_conflict (resettled and refunded), remediation_not_applicable; 404 when the payment is not affected by the incident',
+            'Open a remediation of an affected payment (admin, risk, ops): resettle, recover (before or after an advance), refund or retransaction. 409 remediation_exists, remediation_conflict (resettled and refunded), remediation_not_applicable, recovery_passed_through (the payment’s recovery case already paid the merchant that much), recovery_case_closed (its recovery case is closed); 404 when the payment is not affected by the incident',
           params: IdParams,
           body: Type.Object({
             transactionId: Type.Optional(Type.String({ minLength: 1, maxLength: 64 })),
@@ -234,7 +258,7 @@ export function remediationRoutes(ctx: AppContext): FastifyPluginAsyncTypebox {
                 minimum: 1,
                 maximum: AMOUNT_FEN_MAX,
                 description:
-                  'resettle or refund: less than the whole payment (default: the whole payment)',
+                  'resettle or refund: less than the whole payment (default: the whole payment, less what its recovery case already passed through to the merchant)',
               }),
             ),
           }),
@@ -340,7 +364,7 @@ export function remediationRoutes(ctx: AppContext): FastifyPluginAsyncTypebox {
         schema: {
           tags: ['remediation'],
           summary:
-            'Record money received back from the wrong account’s holder (admin, risk, ops). 409 recovery_amount_exceeded, recovery_case_closed',
+            'Record money received back from the wrong account’s holder (admin, risk, ops): it pays back what was advanced first, the rest is passed to the merchant’s next run. 409 recovery_amount_exceeded, recovery_case_closed',
           params: IdParams,
           body: Type.Object({
             amountFen: Type.Integer({ minimum: 1, maximum: AMOUNT_FEN_MAX }),
@@ -366,7 +390,7 @@ export function remediationRoutes(ctx: AppContext): FastifyPluginAsyncTypebox {
         schema: {
           tags: ['remediation'],
           summary:
-            'Write off what the case still has outstanding, with a reason (admin, risk, approver). 409 recovery_case_closed',
+            'Close the case with a reason (admin, risk, approver): what was advanced and is still owed is written off (possibly nothing); the rest of the claim, never advanced, is given up. 409 recovery_case_closed',
           params: IdParams,
           body: Type.Object({
             reason: Type.String({ minLength: 1, maxLength: WRITE_OFF_REASON_LENGTH_MAX }),
