@@ -15,8 +15,8 @@ export interface AuditQuery {
   entityId?: string;
   action?: string;
   actor?: string;
-  /** Entries after this sequence number (the previous page's `nextAfterSeq`). */
-  afterSeq?: number;
+  /** The previous page's `nextCursor`: entries after the last one shown. */
+  cursor?: string;
   limit?: number;
 }
 
@@ -50,7 +50,7 @@ export async function listAuditEntries(
   ctx: AppContext,
   principal: Principal,
   query: AuditQuery,
-): Promise<{ items: AuditEntryView[]; nextAfterSeq?: number }> {
+): Promise<{ items: AuditEntryView[]; nextCursor?: string }> {
   authorise(principal, 'audit.read');
   const filters: [keyof AuditQuery, string][] = [
     ['merchantNo', 'merchant_no'],
@@ -72,7 +72,13 @@ export async function listAuditEntries(
     params.push(value);
     where.push(`${column} = $${params.length}`);
   }
-  params.push(query.afterSeq ?? 0);
+  let afterSeq = 0;
+  if (query.cursor !== undefined && query.cursor !== '') {
+    if (!/^[0-9]{1,15}$/.test(query.cursor))
+      throw new DomainError('validation_failed', 'Invalid cursor');
+    afterSeq = Number(query.cursor);
+  }
+  params.push(afterSeq);
   where.push(`seq > $${params.length}`);
   const limit = pageLimit(query.limit);
   params.push(limit + 1);
@@ -93,5 +99,7 @@ export async function listAuditEntries(
     after: r.after,
   }));
   const last = page.at(-1);
-  return rows.length > limit && last ? { items: page, nextAfterSeq: last.seq } : { items: page };
+  return rows.length > limit && last
+    ? { items: page, nextCursor: String(last.seq) }
+    : { items: page };
 }

@@ -446,3 +446,33 @@ export const settlementApi = {
 
 /** The multipart sender, for modules of their own (documents, in api/correction.ts). */
 export { upload as uploadForm };
+
+/** One entry of the audit trail, as recorded (masked presentations only). */
+export interface AuditEntry {
+  seq: number;
+  at: string;
+  actor: string;
+  action: string;
+  entityType: string;
+  entityId: string;
+  merchantNo: string | null;
+  before: unknown;
+  after: unknown;
+}
+
+export interface AuditFilter {
+  merchantNo?: string | undefined;
+  action?: string | undefined;
+  actor?: string | undefined;
+  entityType?: string | undefined;
+  entityId?: string | undefined;
+}
+
+export const auditApi = {
+  /** Oldest first, as written; the cursor is the last sequence number shown. */
+  list: (filter: AuditFilter, cursor: string | undefined, signal?: AbortSignal) =>
+    request<Page<AuditEntry>>('/audit', {
+      query: { ...filter, limit: PAGE_SIZE, cursor },
+      signal,
+    }),
+};

@@ -3,6 +3,7 @@ import { Navigate, Outlet, createBrowserRouter, useRouteError } from 'react-rout
 import { useT } from '../i18n';
 import { describeProblem } from './common/problem';
 import { AlertListPage } from './alerts/AlertListPage';
+import { AuditTrailPage } from './audit/AuditTrailPage';
 import { AccountChangePage } from './account-changes/AccountChangePage';
 import { AccountChangeQueuePage } from './account-changes/AccountChangeQueuePage';
 import { DocumentPage } from './documents/DocumentPage';
@@ -69,6 +70,7 @@ export const router = createBrowserRouter([
           { path: 'drills', element: <DrillsPage /> },
           { path: 'notification-settings', element: <NotificationSettingsPage /> },
           { path: 'dashboard', element: <DashboardPage /> },
+          { path: 'audit', element: <AuditTrailPage /> },
           { path: 'settlement', element: <SettlementRunListPage /> },
           { path: 'settlement/runs/:runId', element: <SettlementRunPage /> },
           { path: 'settlement/lines', element: <SettlementLinesPage /> },

@@ -17,14 +17,14 @@ export function auditRoutes(ctx: AppContext): FastifyPluginAsyncTypebox {
         schema: {
           tags: ['audit'],
           summary:
-            'The audit trail in the order it was written (admin, auditor, risk): filter by merchant, entity, action or actor; page on with afterSeq = the previous nextAfterSeq',
+            'The audit trail in the order it was written (admin, auditor, risk): filter by merchant, entity, action or actor; page on with the previous page’s nextCursor',
           querystring: Type.Object({
             merchantNo: Filter,
             entityType: Filter,
             entityId: Filter,
             action: Filter,
             actor: Filter,
-            afterSeq: Type.Optional(Type.Integer({ minimum: 0 })),
+            cursor: Type.Optional(Type.String({ maxLength: 20 })),
             limit: ListLimit,
           }),
           response: {
@@ -42,7 +42,7 @@ export function auditRoutes(ctx: AppContext): FastifyPluginAsyncTypebox {
                   after: Type.Unknown(),
                 }),
               ),
-              nextAfterSeq: Type.Optional(Type.Integer()),
+              nextCursor: Type.Optional(Type.String()),
             }),
             ...errorResponses,
           },

@@ -22,7 +22,7 @@ import { canManageNotifications } from '../incidents/permissions';
 import { canReadChangeQueue } from '../account-changes/permissions';
 import { canReadDocumentQueue } from '../documents/permissions';
 import { NotificationBell } from '../notifications/NotificationBell';
-import { canReadSettlement } from '../session/permissions';
+import { canReadAudit, canReadSettlement } from '../session/permissions';
 import { useCurrentUser, useSession } from '../session/session';
 import { LanguageSwitch } from './LanguageSwitch';
 import { ChangePasswordButton } from './ChangePassword';
@@ -62,6 +62,12 @@ const SECTIONS = [
     labelKey: 'correction.nav.accountChanges',
     icon: <BankOutlined />,
     visible: canReadChangeQueue,
+  },
+  {
+    path: '/audit',
+    labelKey: 'nav.audit',
+    icon: <SafetyCertificateOutlined />,
+    visible: canReadAudit,
   },
   {
     path: '/notification-settings',

@@ -54,3 +54,10 @@ const LEDGER_VERIFY_ROLES: readonly Role[] = ['admin', 'auditor', 'ops'];
 export function canVerifyLedger(role: Role): boolean {
   return LEDGER_VERIFY_ROLES.includes(role);
 }
+
+const AUDIT_READ_ROLES: readonly Role[] = ['admin', 'auditor', 'risk'];
+
+/** Read the audit trail (`audit.read`): who did what, in the order it was written. */
+export function canReadAudit(role: Role): boolean {
+  return AUDIT_READ_ROLES.includes(role);
+}
