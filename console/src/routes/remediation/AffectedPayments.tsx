@@ -11,7 +11,7 @@ import type {
 import { useT } from '../../i18n';
 import { Identifier } from '../common/Identifier';
 import { formatFen } from '../common/money';
-import { affectedKey, remediationsOf, totalsByKind } from './model';
+import { affectedKey, pagerFor, remediationsOf, totalsByKind } from './model';
 import { ActionTag, AffectedKindTag, RemediationStatusTag, useRemediationText } from './tags';
 
 type KindFilter = AffectedKind | 'all';
@@ -159,7 +159,7 @@ export function AffectedPayments(props: {
         columns={columns}
         dataSource={shown}
         loading={props.loading}
-        pagination={false}
+        pagination={pagerFor(shown.length)}
         scroll={{ x: 'max-content' }}
         locale={{ emptyText: t('remediation.affected.empty') }}
       />

@@ -22,6 +22,7 @@ import { ProblemAlert } from '../common/problem';
 import { useLoader } from '../common/use-loader';
 import { ActionDialog } from '../incidents/ActionDialog';
 import { useRemediationText } from './tags';
+import { pagerFor } from './model';
 
 const PARTY_NAME_LENGTH_MAX = 100;
 const SUMMARY_LENGTH_MAX = 2000;
@@ -158,7 +159,7 @@ export function ContactLog(props: {
           columns={columns}
           dataSource={contacts.data?.items ?? []}
           loading={contacts.status === 'loading'}
-          pagination={false}
+          pagination={pagerFor(contacts.data?.items.length ?? 0)}
           scroll={{ x: 'max-content' }}
           locale={{ emptyText: t('remediation.contact.empty') }}
         />

@@ -9,7 +9,7 @@ import { Identifier } from '../common/Identifier';
 import { formatFen } from '../common/money';
 import { ActionDialog } from '../incidents/ActionDialog';
 import { REFERENCE_LENGTH_MAX } from './fields';
-import { isActive } from './model';
+import { isActive, pagerFor } from './model';
 import { RemediationStatusTag, useRemediationText } from './tags';
 
 /** A refund row: the refund record when the server made one, with its remediation. */
@@ -140,7 +140,7 @@ export function Refunds(props: {
         columns={columns}
         dataSource={rows}
         loading={props.loading}
-        pagination={false}
+        pagination={pagerFor(rows.length)}
         scroll={{ x: 'max-content' }}
         locale={{ emptyText: t('remediation.refund.empty') }}
       />

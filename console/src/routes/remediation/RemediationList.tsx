@@ -4,7 +4,7 @@ import type { TableColumnsType } from 'antd';
 import type { Remediation, RemediationUpdate } from '../../api/remediation';
 import { useT } from '../../i18n';
 import { Identifier } from '../common/Identifier';
-import { chinaToday, isOverdue, isUnassigned } from './model';
+import { chinaToday, isOverdue, isUnassigned, pagerFor } from './model';
 import { PaymentLine } from './RemediationDialogs';
 import { ActionTag, RemediationStatusTag, useRemediationText } from './tags';
 
@@ -142,7 +142,7 @@ export function RemediationList(props: {
         columns={columns}
         dataSource={props.items}
         loading={props.loading}
-        pagination={false}
+        pagination={pagerFor(props.items.length)}
         scroll={{ x: 'max-content' }}
         locale={{ emptyText: t('remediation.list.empty') }}
         onRow={(item) => {

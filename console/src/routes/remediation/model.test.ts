@@ -5,6 +5,8 @@ import {
   fenToYuanText,
   isOverdue,
   isUnassigned,
+  pagerFor,
+  TABLE_PAGE_SIZE,
   totalsByKind,
   unavailableReason,
   yuanToFen,
@@ -130,5 +132,15 @@ describe('unavailableReason', () => {
     expect(unavailableReason('recover', [{ action: 'resettle', status: 'cancelled' }])).toBe(
       'nothing_advanced',
     );
+  });
+});
+
+describe('pagerFor', () => {
+  it('pages only a long table', () => {
+    expect(pagerFor(TABLE_PAGE_SIZE)).toBe(false);
+    expect(pagerFor(TABLE_PAGE_SIZE + 1)).toEqual({
+      pageSize: TABLE_PAGE_SIZE,
+      showSizeChanger: false,
+    });
   });
 });

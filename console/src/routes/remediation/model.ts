@@ -145,3 +145,11 @@ export function remediationsOf(item: AffectedTransaction) {
 export function affectedKey(item: AffectedTransaction): string {
   return `${item.kind}:${item.transactionId ?? ''}:${item.lineId ?? ''}`;
 }
+
+/** Rows shown at once in a remediation table; an incident may list up to a thousand per kind. */
+export const TABLE_PAGE_SIZE = 50;
+
+/** No pager for a short table; pages of TABLE_PAGE_SIZE for a long one. */
+export function pagerFor(rows: number): false | { pageSize: number; showSizeChanger: false } {
+  return rows > TABLE_PAGE_SIZE ? { pageSize: TABLE_PAGE_SIZE, showSizeChanger: false } : false;
+}
