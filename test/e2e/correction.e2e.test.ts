@@ -70,6 +70,8 @@ const NEW_ACCOUNT = {
 };
 /** A second new account, asked for by the merchant itself and never verified. */
 const SECOND_ACCOUNT = '110060123456789111';
+/** The longest steps (two approvers, a run, a file) get room on a loaded machine. */
+const LONG_STEP_MS = 240_000;
 const REJECT_REASON = '开户许可证照片模糊，账号看不清，请重新拍摄后上传';
 const CHANGE_REASON = '事件处置：商户确认原结算账户已销户，改为建设银行新开对公账户';
 const CONSENT_REFERENCE = 'SF-2026-1126-01';
@@ -488,61 +490,69 @@ describe.skipIf(skipBrowserTests)('correcting a settlement account in the consol
     await approvals(page, '已审批 0 / 需 2 人').waitFor();
   });
 
-  it('has approvers review the last document and approve, two of them', async () => {
-    const page = await pageAs(APPROVER_1);
-    await page.getByRole('link', { name: '账户变更', exact: true }).click();
-    await page.getByRole('heading', { name: '结算账户变更', level: 1 }).waitFor();
-    await page.getByRole('row').filter({ hasText: YUNSHAN.merchantNo }).getByText('待审批').click();
-    await page.getByRole('heading', { name: /结算账户变更：/, level: 1 }).waitFor();
-    // The permit is attached but not reviewed: approval would be refused, and says so.
-    await page.getByText(/暂不能审批：还有必需的资料未审核通过/).waitFor();
-    await toolbarButton(page, '审批通过').click();
-    const early = dialog(page, '审批通过');
-    await early.getByRole('button', { name: '确认通过' }).click();
-    await early
-      .getByText('还有必需的资料未审核通过，暂不能审批：请先补齐资料并完成审核。')
-      .waitFor();
-    await early.getByRole('button', { name: '取消' }).click();
-    await shot(page, '08-change-documents-pending');
+  it(
+    'has approvers review the last document and approve, two of them',
+    async () => {
+      const page = await pageAs(APPROVER_1);
+      await page.getByRole('link', { name: '账户变更', exact: true }).click();
+      await page.getByRole('heading', { name: '结算账户变更', level: 1 }).waitFor();
+      await page
+        .getByRole('row')
+        .filter({ hasText: YUNSHAN.merchantNo })
+        .getByText('待审批')
+        .click();
+      await page.getByRole('heading', { name: /结算账户变更：/, level: 1 }).waitFor();
+      // The permit is attached but not reviewed: approval would be refused, and says so.
+      await page.getByText(/暂不能审批：还有必需的资料未审核通过/).waitFor();
+      await toolbarButton(page, '审批通过').click();
+      const early = dialog(page, '审批通过');
+      await early.getByRole('button', { name: '确认通过' }).click();
+      await early
+        .getByText('还有必需的资料未审核通过，暂不能审批：请先补齐资料并完成审核。')
+        .waitFor();
+      await early.getByRole('button', { name: '取消' }).click();
+      await shot(page, '08-change-documents-pending');
 
-    await page.getByRole('link', { name: '开户许可证' }).click();
-    await page.getByRole('heading', { name: '开户许可证', level: 1 }).waitFor();
-    await page.getByRole('img', { name: '资料原件：permit.png' }).waitFor();
-    await page.getByLabel('账号 / 卡号').fill(NEW_ACCOUNT.number);
-    await page.getByLabel('户名 / 姓名').fill(NEW_ACCOUNT.name);
-    await page.getByLabel('营业执照号（统一社会信用代码）').fill(YUNSHAN.uscc);
-    await page.getByRole('button', { name: /审核通过$/ }).click();
-    await page.locator('h1').locator('..').getByText('已通过', { exact: true }).waitFor();
-    // The number read off the permit comes back masked only.
-    await page.getByText(NEW_ACCOUNT.masked).first().waitFor();
-    expect(await page.content()).not.toContain(NEW_ACCOUNT.number);
+      await page.getByRole('link', { name: '开户许可证' }).click();
+      await page.getByRole('heading', { name: '开户许可证', level: 1 }).waitFor();
+      await page.getByRole('img', { name: '资料原件：permit.png' }).waitFor();
+      await page.getByLabel('账号 / 卡号').fill(NEW_ACCOUNT.number);
+      await page.getByLabel('户名 / 姓名').fill(NEW_ACCOUNT.name);
+      await page.getByLabel('营业执照号（统一社会信用代码）').fill(YUNSHAN.uscc);
+      await page.getByRole('button', { name: /审核通过$/ }).click();
+      await page.locator('h1').locator('..').getByText('已通过', { exact: true }).waitFor();
+      // The number read off the permit comes back masked only.
+      await page.getByText(NEW_ACCOUNT.masked).first().waitFor();
+      expect(await page.content()).not.toContain(NEW_ACCOUNT.number);
 
-    await page.goBack();
-    await page.getByRole('heading', { name: /结算账户变更：/, level: 1 }).waitFor();
-    await page.reload();
-    await page.getByRole('heading', { name: /结算账户变更：/, level: 1 }).waitFor();
-    // Needed and attached side by side, with what was read and how it compared.
-    const documents = page.locator('.ant-card').filter({ hasText: '资料：所需与已附' });
-    await documents
-      .getByRole('row')
-      .filter({ hasText: '开户许可证' })
-      .getByText('已通过')
-      .waitFor();
-    await documents.getByText(YUNSHAN.uscc).first().waitFor();
-    await toolbarButton(page, '审批通过').click();
-    const approve = dialog(page, '审批通过');
-    await approve.getByLabel('审批意见（可选）').fill('资料齐全，户名与商户一致');
-    await approve.getByRole('button', { name: '确认通过' }).click();
-    await approve.waitFor({ state: 'detached' });
-    await approvals(page, '已审批 1 / 需 2 人').waitFor();
-    // The same approver again: four eyes, said before and after the click.
-    await page.getByText('您已审批过此申请：按四眼原则须由另一位审批人再审批。').waitFor();
-    await shot(page, '09-first-approval');
+      await page.goBack();
+      await page.getByRole('heading', { name: /结算账户变更：/, level: 1 }).waitFor();
+      await page.reload();
+      await page.getByRole('heading', { name: /结算账户变更：/, level: 1 }).waitFor();
+      // Needed and attached side by side, with what was read and how it compared.
+      const documents = page.locator('.ant-card').filter({ hasText: '资料：所需与已附' });
+      await documents
+        .getByRole('row')
+        .filter({ hasText: '开户许可证' })
+        .getByText('已通过')
+        .waitFor();
+      await documents.getByText(YUNSHAN.uscc).first().waitFor();
+      await toolbarButton(page, '审批通过').click();
+      const approve = dialog(page, '审批通过');
+      await approve.getByLabel('审批意见（可选）').fill('资料齐全，户名与商户一致');
+      await approve.getByRole('button', { name: '确认通过' }).click();
+      await approve.waitFor({ state: 'detached' });
+      await approvals(page, '已审批 1 / 需 2 人').waitFor();
+      // The same approver again: four eyes, said before and after the click.
+      await page.getByText('您已审批过此申请：按四眼原则须由另一位审批人再审批。').waitFor();
+      await shot(page, '09-first-approval');
 
-    const second = await approveAs(APPROVER_2, '同意，第二位审批人');
-    await approvals(second, '已审批 2 / 需 2 人').waitFor();
-    await second.locator('h1').locator('..').getByText('待验证', { exact: true }).waitFor();
-  });
+      const second = await approveAs(APPROVER_2, '同意，第二位审批人');
+      await approvals(second, '已审批 2 / 需 2 人').waitFor();
+      await second.locator('h1').locator('..').getByText('待验证', { exact: true }).waitFor();
+    },
+    LONG_STEP_MS,
+  );
 
   it('sends the micro-deposit in the next payout file once the merchant starts it', async () => {
     const page = await merchantPage(MERCHANT_USER);
@@ -616,56 +626,60 @@ describe.skipIf(skipBrowserTests)('correcting a settlement account in the consol
     expect(h().pageErrors).toEqual([]);
   });
 
-  it('locks a change after three wrong amounts, and says so', async () => {
-    // The merchant asks for another account itself: its request is its consent.
-    const page = await merchantPage(MERCHANT_USER);
-    await page.getByRole('button', { name: /申请变更结算账户$/ }).click();
-    const form = page.getByRole('dialog');
-    await form.getByText(/提交即表示您同意/).waitFor();
-    await form.getByLabel('新账号 / 卡号').fill(SECOND_ACCOUNT);
-    await form.getByLabel('户名', { exact: true }).fill(YUNSHAN.name);
-    await choose(page, '账户类型', '对公');
-    await form.getByLabel('联行号（可选）').fill(NEW_ACCOUNT.bankCode);
-    await form.getByLabel('变更原因').fill('总部统一资金归集，改用集团结算账户');
-    await form.getByLabel('附上已上传的资料（可选）').click();
-    const options = page.locator('.ant-select-dropdown:visible .ant-select-item-option');
-    await options.filter({ hasText: 'yunshan-license.png' }).click();
-    await options.filter({ hasText: 'permit.png' }).click();
-    await form.getByLabel('变更原因').click();
-    await form.getByRole('button', { name: '提交申请' }).click();
-    await page.getByRole('heading', { name: /结算账户变更：/, level: 1 }).waitFor();
-    changeId = decodeURIComponent(new URL(page.url()).pathname.split('/').pop() ?? '');
-    await page.getByText('商户自助提交').waitFor();
+  it(
+    'locks a change after three wrong amounts, and says so',
+    async () => {
+      // The merchant asks for another account itself: its request is its consent.
+      const page = await merchantPage(MERCHANT_USER);
+      await page.getByRole('button', { name: /申请变更结算账户$/ }).click();
+      const form = page.getByRole('dialog');
+      await form.getByText(/提交即表示您同意/).waitFor();
+      await form.getByLabel('新账号 / 卡号').fill(SECOND_ACCOUNT);
+      await form.getByLabel('户名', { exact: true }).fill(YUNSHAN.name);
+      await choose(page, '账户类型', '对公');
+      await form.getByLabel('联行号（可选）').fill(NEW_ACCOUNT.bankCode);
+      await form.getByLabel('变更原因').fill('总部统一资金归集，改用集团结算账户');
+      await form.getByLabel('附上已上传的资料（可选）').click();
+      const options = page.locator('.ant-select-dropdown:visible .ant-select-item-option');
+      await options.filter({ hasText: 'yunshan-license.png' }).click();
+      await options.filter({ hasText: 'permit.png' }).click();
+      await form.getByLabel('变更原因').click();
+      await form.getByRole('button', { name: '提交申请' }).click();
+      await page.getByRole('heading', { name: /结算账户变更：/, level: 1 }).waitFor();
+      changeId = decodeURIComponent(new URL(page.url()).pathname.split('/').pop() ?? '');
+      await page.getByText('商户自助提交').waitFor();
 
-    await approveAs(APPROVER_1, '同意');
-    const approved = await approveAs(APPROVER_2, '同意');
-    await approved.locator('h1').locator('..').getByText('待验证', { exact: true }).waitFor();
+      await approveAs(APPROVER_1, '同意');
+      const approved = await approveAs(APPROVER_2, '同意');
+      await approved.locator('h1').locator('..').getByText('待验证', { exact: true }).waitFor();
 
-    await page.reload();
-    await page.getByRole('heading', { name: /结算账户变更：/, level: 1 }).waitFor();
-    await startDeposit(page);
-    const deposit = await depositInPayoutFile();
-    await page.reload();
-    await page.getByText(/已向新账户 .+ 打入一笔小额款项/).waitFor();
-    const amount = page.getByLabel('到账金额（元）');
-    const wrong = (attempt: number) =>
-      `0.${String(((deposit.amountFen + attempt - 1) % 99) + 1).padStart(2, '0')}`;
-    await amount.fill(wrong(1));
-    await page.getByRole('button', { name: '确认金额' }).click();
-    await page.getByText('金额不正确，还可尝试 2 次。').waitFor();
-    await amount.fill(wrong(2));
-    await page.getByRole('button', { name: '确认金额' }).click();
-    await page.getByText('金额不正确，还可尝试 1 次。').waitFor();
-    await amount.fill(wrong(3));
-    await page.getByRole('button', { name: '确认金额' }).click();
-    await page.getByText('已锁定：小额打款金额三次输入错误').first().waitFor();
-    await page
-      .getByText(/该变更申请已终止，不能再输入金额，原结算账户保持不变/)
-      .first()
-      .waitFor();
-    await page.locator('h1').locator('..').getByText('已锁定', { exact: true }).waitFor();
-    expect(await page.getByLabel('到账金额（元）').count()).toBe(0);
-    await shot(page, '13-locked');
-    expect((await change()).status).toBe('locked');
-  });
+      await page.reload();
+      await page.getByRole('heading', { name: /结算账户变更：/, level: 1 }).waitFor();
+      await startDeposit(page);
+      const deposit = await depositInPayoutFile();
+      await page.reload();
+      await page.getByText(/已向新账户 .+ 打入一笔小额款项/).waitFor();
+      const amount = page.getByLabel('到账金额（元）');
+      const wrong = (attempt: number) =>
+        `0.${String(((deposit.amountFen + attempt - 1) % 99) + 1).padStart(2, '0')}`;
+      await amount.fill(wrong(1));
+      await page.getByRole('button', { name: '确认金额' }).click();
+      await page.getByText('金额不正确，还可尝试 2 次。').waitFor();
+      await amount.fill(wrong(2));
+      await page.getByRole('button', { name: '确认金额' }).click();
+      await page.getByText('金额不正确，还可尝试 1 次。').waitFor();
+      await amount.fill(wrong(3));
+      await page.getByRole('button', { name: '确认金额' }).click();
+      await page.getByText('已锁定：小额打款金额三次输入错误').first().waitFor();
+      await page
+        .getByText(/该变更申请已终止，不能再输入金额，原结算账户保持不变/)
+        .first()
+        .waitFor();
+      await page.locator('h1').locator('..').getByText('已锁定', { exact: true }).waitFor();
+      expect(await page.getByLabel('到账金额（元）').count()).toBe(0);
+      await shot(page, '13-locked');
+      expect((await change()).status).toBe('locked');
+    },
+    LONG_STEP_MS,
+  );
 });
