@@ -543,7 +543,7 @@ describe.skipIf(skipBrowserTests)('correcting a settlement account in the consol
       await approve.getByRole('button', { name: '确认通过' }).click();
       await approve.waitFor({ state: 'detached' });
       await approvals(page, '已审批 1 / 需 2 人').waitFor();
-      // The same approver again: four eyes, said before and after the click.
+      // The same approver again would break four eyes: said before any click.
       await page.getByText('您已审批过此申请：按四眼原则须由另一位审批人再审批。').waitFor();
       await shot(page, '09-first-approval');
 

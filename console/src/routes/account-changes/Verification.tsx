@@ -22,9 +22,12 @@ const CONFIRMABLE = ['sent', 'paid'] as const;
 export function VerificationSection({
   change,
   onChanged,
+  standalone = false,
 }: {
   change: AccountChange;
   onChanged: () => void;
+  /** Shown away from the change page's banner, which already says a lock. */
+  standalone?: boolean;
 }) {
   const i18n = useT();
   const { t, formatDateTime } = i18n;
@@ -92,7 +95,7 @@ export function VerificationSection({
 
   return (
     <Flex vertical gap={16}>
-      <VerificationNotice change={change} />
+      <VerificationNotice change={change} standalone={standalone} />
       <Descriptions bordered size="small" column={{ xs: 1, md: 2 }} items={items} />
       {last !== null && !locked && <ConfirmResult result={last} />}
       {canConfirm && !locked && (
@@ -109,12 +112,20 @@ export function VerificationSection({
 }
 
 /** Where the verification stands, in one sentence for the reader. */
-function VerificationNotice({ change }: { change: AccountChange }) {
+function VerificationNotice({
+  change,
+  standalone,
+}: {
+  change: AccountChange;
+  standalone: boolean;
+}) {
   const { t } = useT();
   const verification = change.verification;
   if (verification === null) return null;
   const masked = change.account.accountNumberMasked;
+  // A locked request says so at the top of its page; here only where it is shown alone.
   if (verification.status === 'locked' || change.status === 'locked') {
+    if (!standalone) return null;
     return (
       <Alert
         type="error"
