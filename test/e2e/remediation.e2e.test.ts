@@ -62,6 +62,22 @@ const RETURNED_SALE = {
   rrn: '611025100004',
   stan: '100004',
 };
+// After the incident opened: a payment the customer saw declined, and the one they made again.
+const DECLINED_SALE = {
+  id: 'e2e-remed-0005',
+  amountFen: 6_600,
+  pan: PAN_LI,
+  rrn: '611026100005',
+  stan: '100005',
+  status: 'declined',
+};
+const RETRANSACTION = {
+  id: 'e2e-remed-0006',
+  amountFen: 6_600,
+  pan: PAN_LI,
+  rrn: '611026100006',
+  stan: '100006',
+};
 /** The card that replaced the wrong one (the legal person's own). */
 const NEW_CARD = '6222020200009876543';
 
@@ -245,6 +261,19 @@ describe.skipIf(skipBrowserTests)('making whole in the console', () => {
     )) as { items: IncidentBody[] };
     incident = list.items[0];
     await supersedeTheCard();
+    // A second on, the customer's card is declined: a payment they saw fail.
+    await new Promise((resolve) => setTimeout(resolve, 1_100));
+    await h().api('POST', '/transactions', {
+      transactions: [
+        {
+          ...DECLINED_SALE,
+          terminalId: CHENGUANG.terminalId,
+          merchantNo: CHENGUANG.merchantNo,
+          type: 'purchase',
+          occurredAt: new Date().toISOString(),
+        },
+      ],
+    });
 
     // The incident worked up to remediation through the API: the browser test of the
     // incident playbook walks these steps on screen.
@@ -271,6 +300,7 @@ describe.skipIf(skipBrowserTests)('making whole in the console', () => {
     const affected = section(page, '受影响的交易');
     await affected.getByText('已结算至错误账户（3 笔 · ¥259.80）').waitFor();
     await affected.getByText('付款被退票（1 笔 · ¥298.20）').waitFor();
+    await affected.getByText('客户看到交易失败（1 笔 · ¥66.00）').waitFor();
     for (const item of SALES) {
       const row = affected.getByRole('row').filter({ hasText: item.rrn });
       await row.getByText('已结算至错误账户').waitFor();
@@ -285,7 +315,7 @@ describe.skipIf(skipBrowserTests)('making whole in the console', () => {
       .getByRole('row')
       .filter({ hasText: SALES[0].rrn })
       .waitFor({ state: 'detached' });
-    await affected.getByText('全部（4）').click();
+    await affected.getByText('全部（5）').click();
     await affected.getByRole('row').filter({ hasText: SALES[0].rrn }).waitFor();
     await shot(page, '01-affected');
     // No full card number on the page, anywhere.
@@ -330,7 +360,7 @@ describe.skipIf(skipBrowserTests)('making whole in the console', () => {
     const row = affected.getByRole('row').filter({ hasText: SALES[0].rrn });
     await row.locator('[data-remediation="refund"]').getByText('待处理').waitFor();
     // The three sales have one; the returned payout is released with the hold instead.
-    await affected.getByText('已安排补救 3 笔，尚未安排 1 笔').waitFor();
+    await affected.getByText('已安排补救 3 笔，尚未安排 2 笔').waitFor();
     await row.locator('[data-remediation="recover"]').waitFor();
     // A refund and a re-settlement cannot both stand on one payment.
     await affected.getByRole('button', { name: `为 ${SALES[2].rrn} 安排补救` }).click();
@@ -355,6 +385,46 @@ describe.skipIf(skipBrowserTests)('making whole in the console', () => {
     await recovery.locator('.ant-descriptions').getByText('¥128.50').first().waitFor();
     await page.locator('.ant-timeline [data-kind="remediation_opened"]').first().waitFor();
     await shot(page, '03-remediations');
+  });
+
+  it('completes a re-transaction with the payment the customer made again', async () => {
+    const page = await incidentPage(OPS_USER);
+    const affected = section(page, '受影响的交易');
+    await affected.getByRole('button', { name: `为 ${DECLINED_SALE.rrn} 安排补救` }).click();
+    const form = dialog(page, '安排补救措施');
+    // A payment that was never taken can only be paid again.
+    expect(await form.getByRole('radio').count()).toBe(1);
+    expect(await form.getByRole('radio', { name: /^客户重新支付/ }).isChecked()).toBe(true);
+    await form.getByRole('button', { name: '由我负责' }).click();
+    await pickDate(page, form, '完成期限', DUE_DATE);
+    await form.getByRole('button', { name: '确认安排' }).click();
+    await form.waitFor({ state: 'detached' });
+    await affected.getByText('已安排补救 4 笔，尚未安排 1 笔').waitFor();
+
+    // The customer pays again; the new payment is named on the remediation, which is then done.
+    await h().api('POST', '/transactions', {
+      transactions: [
+        {
+          ...RETRANSACTION,
+          terminalId: CHENGUANG.terminalId,
+          merchantNo: CHENGUANG.merchantNo,
+          type: 'purchase',
+          occurredAt: new Date().toISOString(),
+        },
+      ],
+    });
+    const list = section(page, /^补救措施（\d+ 项）$/);
+    await list.getByRole('button', { name: `更新客户重新支付（${DECLINED_SALE.rrn}）` }).click();
+    const update = dialog(page, '更新补救措施');
+    await update.getByLabel('重新支付的交易号（可选）').fill(RETRANSACTION.id);
+    await update.getByLabel('进展说明（可选）').fill('持卡人李女士已重新支付');
+    await update.getByRole('button', { name: '保存', exact: true }).click();
+    await update.waitFor({ state: 'detached' });
+    await list
+      .getByRole('row')
+      .filter({ hasText: DECLINED_SALE.rrn })
+      .getByText('已完成', { exact: true })
+      .waitFor();
   });
 
   it('marks a refund paid with the bank reference and records money recovered', async () => {
@@ -516,7 +586,7 @@ describe.skipIf(skipBrowserTests)('making whole in the console', () => {
     await page.getByRole('heading', { name: theIncident().title.en, level: 1 }).waitFor();
     const affected = section(page, 'Affected payments');
     await affected.getByText('Settled to the wrong account (3 · ¥259.80)').waitFor();
-    await section(page, 'Remediations (4)').getByText('Refund the cardholder').first().waitFor();
+    await section(page, 'Remediations (5)').getByText('Refund the cardholder').first().waitFor();
     await section(page, 'Recovery case')
       .getByText('Written off', { exact: true })
       .first()
