@@ -191,6 +191,48 @@ describe.skipIf(skipBrowserTests)('console in Chromium', () => {
     await page.getByRole('heading', { name: '商户列表' }).waitFor();
   });
 
+  it('lets an auditor read the audit trail of a merchant in order, before and after; operations has no such menu', async () => {
+    await h().api('POST', '/users', {
+      username: 'auditor-e2e',
+      role: 'auditor',
+      password: PASSWORD,
+    });
+    const ops = await newPage();
+    await logIn(ops, OPS_USER);
+    await ops.getByRole('link', { name: '终端' }).waitFor();
+    expect(await ops.getByRole('link', { name: '审计记录' }).count()).toBe(0);
+
+    const page = await newPage();
+    await logIn(page, 'auditor-e2e');
+    await page.getByRole('link', { name: '审计记录' }).click();
+    await page.getByRole('heading', { name: '审计记录' }).waitFor();
+    await page.getByLabel('商户号').fill(CHENGUANG.merchantNo);
+    await page.getByLabel('商户号').press('Enter');
+    await page.waitForURL(/merchantNo=898110058120001/);
+    // The filtered list replaces the whole trail: the other merchant's entries go.
+    await expect
+      .poll(() => page.getByRole('link', { name: YUNSHAN.merchantNo }).count(), { timeout: 15_000 })
+      .toBe(0);
+    await page.getByRole('cell', { name: 'terminal.created' }).waitFor();
+    // Imported in one record, in this order: the merchant, its terminal, its account.
+    const actions = await page.locator('tbody tr.ant-table-row td:nth-child(5)').allInnerTexts();
+    expect(actions.slice(0, 3)).toEqual([
+      'merchant.created',
+      'terminal.created',
+      'settlement_account.created',
+    ]);
+    await page.getByRole('cell', { name: '结算账户' }).first().waitFor();
+    // What the account was created with: masked, never the full number.
+    const accountRow = page.getByRole('row', { name: /settlement_account\.created/ });
+    await accountRow.getByRole('button', { name: /展开|Expand/ }).click();
+    const detail = accountRow.locator('xpath=following-sibling::tr[1]');
+    await detail.getByText('操作后').waitFor();
+    const text = await detail.innerText();
+    expect(text).toContain('6788');
+    expect(text).not.toContain(CHENGUANG.cardNumber);
+    await screenshot(page, '10-audit-trail');
+  });
+
   it('raised no uncaught errors in the pages', () => {
     expect(h().pageErrors).toEqual([]);
   });

@@ -53,6 +53,11 @@ function entityPath(entry: AuditEntry): string | null {
   }
 }
 
+/** Numbers and codes in full; a UUID by its first eight characters (the row shows the rest). */
+function shortId(id: string): string {
+  return /^[0-9a-f]{8}-[0-9a-f]{4}-/.test(id) ? id.slice(0, 8) : id;
+}
+
 function Detail({ entry }: { entry: AuditEntry }) {
   const { t } = useT();
   const part = (label: string, value: unknown) =>
@@ -134,9 +139,9 @@ export function AuditTrailPage() {
           <span style={{ whiteSpace: 'nowrap' }}>
             <Tag>{key ? t(key) : entry.entityType}</Tag>
             {path ? (
-              <Link to={path}>{entry.entityId.slice(0, 8)}</Link>
+              <Link to={path}>{shortId(entry.entityId)}</Link>
             ) : (
-              <Identifier>{entry.entityId.slice(0, 12)}</Identifier>
+              <Identifier>{shortId(entry.entityId)}</Identifier>
             )}
           </span>
         );
