@@ -120,6 +120,8 @@ export interface Remediation {
 export interface RecoveryReceipt {
   id: string;
   amountFen: number;
+  /** The part beyond what was advanced: the merchant's own money, paid in its next run. */
+  passedThroughFen?: number;
   reference: string;
   recordedBy?: string;
   recordedAt: string;
@@ -137,10 +139,20 @@ export interface RecoveryCase {
   closedAt?: string | null;
   accountNumberMasked?: string | null;
   accountName?: string | null;
+  /** Claimed from the wrong holder: what was advanced on each payment, else the payment. */
   amountFen: number;
+  /** What the acquirer advanced (re-settled or refunded) on the case's payments. */
+  advancedFen?: number;
   recoveredFen: number;
+  /** Of what was recovered, the part beyond the advance, passed on to the merchant. */
+  passedThroughFen?: number;
   writtenOffFen: number;
+  /** Advanced and not yet paid back or written off: what a write-off would write off. */
+  receivableFen?: number;
+  /** Open: amount − recovered − written off; 0 once closed. */
   outstandingFen: number;
+  /** Closed: the part of the claim never advanced, neither received nor written off. */
+  abandonedFen?: number;
   receipts: RecoveryReceipt[];
   writeOff?: { reason: string; amountFen: number; by?: string; at: string } | null;
   createdAt?: string;

@@ -21,8 +21,6 @@ export const enRemediation: Record<keyof typeof zhCNRemediation, string> = {
   'remediation.unavailable.exists': 'Already arranged',
   'remediation.unavailable.conflict':
     'Conflicts with one already arranged (a payment cannot be re-settled and also refunded or paid again)',
-  'remediation.unavailable.nothing_advanced':
-    'Re-settle or refund first: only money advanced can be recovered',
 
   'remediation.status.open': 'Open',
   'remediation.status.in_progress': 'In progress',
@@ -107,7 +105,11 @@ export const enRemediation: Record<keyof typeof zhCNRemediation, string> = {
   'remediation.recovery.account': 'Wrong account',
   'remediation.recovery.status': 'Status',
   'remediation.recovery.amount': 'To recover',
+  'remediation.recovery.advanced': 'Advanced',
   'remediation.recovery.recovered': 'Recovered',
+  'remediation.recovery.passedThrough':
+    ' ({amount} of it beyond the advance, passed to the merchant)',
+  'remediation.recovery.abandoned': 'Not advanced, no longer claimed',
   'remediation.recovery.writtenOffAmount': 'Written off',
   'remediation.recovery.outstanding': 'Outstanding',
   'remediation.recovery.writeOffReason': 'Write-off reason',
@@ -130,7 +132,7 @@ export const enRemediation: Record<keyof typeof zhCNRemediation, string> = {
   'remediation.recovery.receiptRecorded': 'Receipt recorded',
   'remediation.recovery.writeOff.title': 'Write off what is outstanding',
   'remediation.recovery.writeOff.hint':
-    'Writes the outstanding {outstanding} off as a remediation loss; this cannot be undone.',
+    'Writes off the {receivable} advanced and not paid back as a remediation loss and ends the recovery; this cannot be undone.',
   'remediation.recovery.writeOff.reason': 'Reason',
   'remediation.recovery.writeOff.reasonRequired': 'Enter the reason',
   'remediation.recovery.writeOff.confirm': 'Write off',
@@ -220,7 +222,7 @@ export const enRemediation: Record<keyof typeof zhCNRemediation, string> = {
     'Conflicts with a remediation the payment already has: a payment cannot be re-settled and also refunded or paid again, and one a recovery rests on cannot be cancelled.',
   'error.remediation_exists': 'This remediation is already arranged for the payment.',
   'error.remediation_not_applicable':
-    'This remediation does not apply to the payment (recovering needs a re-settlement or refund first; a drill moves no money).',
+    'This remediation does not apply to the payment (a returned payout is only re-settled, a payment the customer saw fail only paid again; a drill moves no money).',
   'error.remediation_incomplete':
     'Not done yet: a re-settlement must have been paid by a run, a refund marked paid, a recovery recovered or written off, a re-transaction recorded.',
   'error.recovery_amount_exceeded': 'The amount is more than the recovery case has outstanding.',

@@ -21,7 +21,6 @@ export const zhCNRemediation = {
   'remediation.unavailable.exists': '已安排',
   'remediation.unavailable.conflict':
     '与已安排的措施冲突（同一笔交易不能既重新结算又退款或重新支付）',
-  'remediation.unavailable.nothing_advanced': '须先安排重新结算或退款，才有可追回的垫付款',
 
   'remediation.status.open': '待处理',
   'remediation.status.in_progress': '处理中',
@@ -97,12 +96,15 @@ export const zhCNRemediation = {
   'remediation.update.toDueDate': '完成期限改为 {date}',
 
   'remediation.recovery.title': '追偿案件',
-  'remediation.recovery.none': '尚无追偿案件：为结算至错误账户的交易安排“追回款项”后自动建立',
+  'remediation.recovery.none': '尚无追偿案件：为结算至错误账户的交易安排“追回款项”后建立',
   'remediation.recovery.caseLabel': '追偿案件 {account}',
   'remediation.recovery.account': '错误入账账户',
   'remediation.recovery.status': '状态',
   'remediation.recovery.amount': '应追回',
+  'remediation.recovery.advanced': '已垫付',
   'remediation.recovery.recovered': '已追回',
+  'remediation.recovery.passedThrough': '（其中 {amount} 超出垫付部分，转付商户）',
+  'remediation.recovery.abandoned': '未垫付、不再追回',
   'remediation.recovery.writtenOffAmount': '已核销',
   'remediation.recovery.outstanding': '尚未追回',
   'remediation.recovery.writeOffReason': '核销原因',
@@ -125,7 +127,7 @@ export const zhCNRemediation = {
   'remediation.recovery.receiptRecorded': '已登记收回款项',
   'remediation.recovery.writeOff.title': '核销未追回款项',
   'remediation.recovery.writeOff.hint':
-    '将尚未追回的 {outstanding} 作为损失核销，计入补救损失科目，核销后不能撤销。',
+    '将已垫付、尚未收回的 {receivable} 作为损失核销，计入补救损失科目，并结束追偿；核销后不能撤销。',
   'remediation.recovery.writeOff.reason': '核销原因',
   'remediation.recovery.writeOff.reasonRequired': '请填写核销原因',
   'remediation.recovery.writeOff.confirm': '确认核销',
@@ -212,7 +214,7 @@ export const zhCNRemediation = {
     '与该交易已安排的措施冲突：同一笔交易不能既重新结算又退款或重新支付；有追回款项依赖的措施也不能取消。',
   'error.remediation_exists': '该交易已安排过同一种补救措施。',
   'error.remediation_not_applicable':
-    '该补救方式不适用于这笔交易（例如追回款项须先重新结算或退款，演练不涉及资金）。',
+    '该补救方式不适用于这笔交易（例如已退票的付款只能重新结算，客户看到失败的交易只能重新支付；演练不涉及资金）。',
   'error.remediation_incomplete':
     '补救尚未真正完成，不能标记为已完成：重新结算须已被结算批次付出，退款须已标记已付，追偿须已追回或核销，重新支付须已登记新交易。',
   'error.recovery_amount_exceeded': '收回金额超过追偿案件尚未追回的金额。',

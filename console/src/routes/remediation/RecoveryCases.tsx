@@ -104,10 +104,27 @@ function CaseView(props: {
       label: t('remediation.recovery.amount'),
       children: <Identifier>{formatFen(item.amountFen)}</Identifier>,
     },
+    ...(item.advancedFen === undefined
+      ? []
+      : [
+          {
+            key: 'advanced',
+            label: t('remediation.recovery.advanced'),
+            children: <Identifier>{formatFen(item.advancedFen)}</Identifier>,
+          },
+        ]),
     {
       key: 'recovered',
       label: t('remediation.recovery.recovered'),
-      children: <Identifier>{formatFen(item.recoveredFen)}</Identifier>,
+      children: (
+        <Identifier>
+          {formatFen(item.recoveredFen)}
+          {(item.passedThroughFen ?? 0) > 0 &&
+            t('remediation.recovery.passedThrough', {
+              amount: formatFen(item.passedThroughFen ?? 0),
+            })}
+        </Identifier>
+      ),
     },
     {
       key: 'writtenOff',
@@ -124,6 +141,13 @@ function CaseView(props: {
       ),
     },
   ];
+  if ((item.abandonedFen ?? 0) > 0) {
+    figures.push({
+      key: 'abandoned',
+      label: t('remediation.recovery.abandoned'),
+      children: <Identifier>{formatFen(item.abandonedFen ?? 0)}</Identifier>,
+    });
+  }
   if (item.writeOff) {
     figures.push({
       key: 'writeOff',
@@ -278,7 +302,9 @@ function WriteOffDialog(props: {
       hint={
         item === null
           ? undefined
-          : t('remediation.recovery.writeOff.hint', { outstanding: formatFen(item.outstandingFen) })
+          : t('remediation.recovery.writeOff.hint', {
+              receivable: formatFen(item.receivableFen ?? item.outstandingFen),
+            })
       }
       confirm={t('remediation.recovery.writeOff.confirm')}
       form={form}

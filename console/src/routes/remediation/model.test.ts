@@ -124,14 +124,12 @@ describe('unavailableReason', () => {
     );
   });
 
-  it('recovers only what was advanced (a re-settlement or a refund)', () => {
-    expect(unavailableReason('recover', [])).toBe('nothing_advanced');
+  it('lets a recovery come first or after a re-settlement or refund', () => {
+    expect(unavailableReason('recover', [])).toBe(undefined);
     expect(unavailableReason('recover', [{ action: 'refund', status: 'in_progress' }])).toBe(
       undefined,
     );
-    expect(unavailableReason('recover', [{ action: 'resettle', status: 'cancelled' }])).toBe(
-      'nothing_advanced',
-    );
+    expect(unavailableReason('recover', [{ action: 'recover', status: 'open' }])).toBe('exists');
   });
 });
 

@@ -105,7 +105,7 @@ export function actionsFor(kind: AffectedKind): RemediationAction[] {
 }
 
 /** Why an action cannot be arranged on a payment now, as the server would refuse it. */
-export type Unavailable = 'exists' | 'conflict' | 'nothing_advanced';
+export type Unavailable = 'exists' | 'conflict';
 
 /** Re-settling pays the merchant: a refund or a second payment would pay for the sale twice. */
 const CONFLICTS: readonly (readonly [RemediationAction, RemediationAction])[] = [
@@ -126,12 +126,7 @@ export function unavailableReason(
   if (standing.some((item) => item.action === action)) return 'exists';
   const excluded = CONFLICTS.flatMap(([a, b]) => (a === action ? [b] : b === action ? [a] : []));
   if (standing.some((item) => excluded.includes(item.action))) return 'conflict';
-  if (
-    action === 'recover' &&
-    !standing.some((item) => item.action === 'resettle' || item.action === 'refund')
-  ) {
-    return 'nothing_advanced';
-  }
+  // A recovery may come first: it then claims the payment itself, nothing being advanced yet.
   return undefined;
 }
 
