@@ -5,6 +5,7 @@
  */
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import multipart from '@fastify/multipart';
+import { readUpload } from '../multipart.js';
 import { Type } from 'typebox';
 import type { AppContext } from '../../app/context.js';
 import { documentStore, uploadDocument } from '../../app/documents/upload.js';
@@ -81,21 +82,6 @@ export const DocumentSchema = Type.Object(
   { $id: 'MerchantDocument' },
 );
 
-const MULTIPART_ERRORS: Record<string, DomainError> = {
-  FST_REQ_FILE_TOO_LARGE: new DomainError(
-    'payload_too_large',
-    `A document may be at most ${DOCUMENT_FILE_BYTES_MAX} bytes`,
-  ),
-  FST_FILES_LIMIT: new DomainError('validation_failed', 'Send one file per request'),
-  FST_PARTS_LIMIT: new DomainError('validation_failed', 'Send the fields type and file only'),
-  FST_FIELDS_LIMIT: new DomainError('validation_failed', 'Send the fields type and file only'),
-  FST_INVALID_MULTIPART_CONTENT_TYPE: new DomainError(
-    'validation_failed',
-    'Send multipart/form-data with a file field',
-  ),
-  FST_PROTO_VIOLATION: new DomainError('validation_failed', 'Invalid field name'),
-};
-
 /** `inline` with an ASCII fallback name and the UTF-8 name (RFC 6266, RFC 8187). */
 function inline(fileName: string): string {
   const fallback = fileName.replace(/[^\x20-\x7e]|["\\%;]/g, '_');
@@ -156,32 +142,11 @@ export function documentRoutes(
       },
       async (request, reply) => {
         const principal = principalOf(request);
-        if (!request.isMultipart()) {
-          throw new DomainError('validation_failed', 'Send multipart/form-data with a file field');
-        }
-        let file: { bytes: Buffer; fileName: string } | null = null;
-        let type: string | null = null;
-        try {
-          for await (const part of request.parts()) {
-            if (part.type === 'file') {
-              if (part.fieldname !== 'file' || file) {
-                part.file.resume();
-                throw new DomainError('validation_failed', 'Send one file, in the field "file"');
-              }
-              file = { bytes: await part.toBuffer(), fileName: part.filename };
-            } else if (part.fieldname === 'type') {
-              if (part.valueTruncated || typeof part.value !== 'string') {
-                throw new DomainError('validation_failed', 'Unknown document type');
-              }
-              type = part.value;
-            }
-          }
-        } catch (error) {
-          const code = (error as { code?: string }).code;
-          const known = code ? MULTIPART_ERRORS[code] : undefined;
-          if (known) throw known;
-          throw error;
-        }
+        const { file, text: type } = await readUpload(request, {
+          textField: 'type',
+          tooLarge: `A document may be at most ${DOCUMENT_FILE_BYTES_MAX} bytes`,
+          textTooLong: 'Unknown document type',
+        });
         if (type === null) {
           throw new DomainError('validation_failed', 'The document type is required', [
             issue('type', 'validation_failed', 'required'),

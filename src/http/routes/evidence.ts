@@ -6,6 +6,7 @@
 import { Readable } from 'node:stream';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import multipart from '@fastify/multipart';
+import { readUpload } from '../multipart.js';
 import { Type } from 'typebox';
 import type { AppContext } from '../../app/context.js';
 import { addEvidenceFile } from '../../app/evidence/add-file.js';
@@ -225,21 +226,6 @@ function attachment(fileName: string): string {
   return `attachment; filename="${fallback}"; filename*=UTF-8''${encodeURIComponent(fileName)}`;
 }
 
-const MULTIPART_ERRORS: Record<string, DomainError> = {
-  FST_REQ_FILE_TOO_LARGE: new DomainError(
-    'payload_too_large',
-    `An evidence file may be at most ${EVIDENCE_FILE_BYTES_MAX} bytes`,
-  ),
-  FST_FILES_LIMIT: new DomainError('validation_failed', 'Send one file per request'),
-  FST_PARTS_LIMIT: new DomainError('validation_failed', 'Send the fields file and note only'),
-  FST_FIELDS_LIMIT: new DomainError('validation_failed', 'Send the fields file and note only'),
-  FST_INVALID_MULTIPART_CONTENT_TYPE: new DomainError(
-    'validation_failed',
-    'Send multipart/form-data with a file field',
-  ),
-  FST_PROTO_VIOLATION: new DomainError('validation_failed', 'Invalid field name'),
-};
-
 export function evidenceRoutes(
   ctx: AppContext,
   options: { evidenceDir: string | null },
@@ -290,32 +276,11 @@ export function evidenceRoutes(
       },
       async (request, reply) => {
         const principal = principalOf(request);
-        if (!request.isMultipart()) {
-          throw new DomainError('validation_failed', 'Send multipart/form-data with a file field');
-        }
-        let file: { bytes: Buffer; fileName: string } | null = null;
-        let note: string | null = null;
-        try {
-          for await (const part of request.parts()) {
-            if (part.type === 'file') {
-              if (part.fieldname !== 'file' || file) {
-                part.file.resume();
-                throw new DomainError('validation_failed', 'Send one file, in the field "file"');
-              }
-              file = { bytes: await part.toBuffer(), fileName: part.filename };
-            } else if (part.fieldname === 'note') {
-              if (part.valueTruncated || typeof part.value !== 'string') {
-                throw new DomainError('validation_failed', 'The note is too long');
-              }
-              note = part.value;
-            }
-          }
-        } catch (error) {
-          const code = (error as { code?: string }).code;
-          const known = code ? MULTIPART_ERRORS[code] : undefined;
-          if (known) throw known;
-          throw error;
-        }
+        const { file, text: note } = await readUpload(request, {
+          textField: 'note',
+          tooLarge: `An evidence file may be at most ${EVIDENCE_FILE_BYTES_MAX} bytes`,
+          textTooLong: 'The note is too long',
+        });
         if (!file) {
           throw new DomainError('validation_failed', 'A file is required', [
             { path: 'file', code: 'validation_failed', message: 'required', severity: 'error' },
