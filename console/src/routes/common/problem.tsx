@@ -27,8 +27,18 @@ export function describeFieldProblems(
   }));
 }
 
-export function ProblemAlert({ error, onRetry }: { error: unknown; onRetry?: () => void }) {
-  const i18n = useT();
+export function ProblemAlert({
+  error,
+  onRetry,
+  i18n: words,
+}: {
+  error: unknown;
+  onRetry?: () => void;
+  /** Words of a part with codes of its own (documents, account changes); else the console's. */
+  i18n?: I18n;
+}) {
+  const own = useT();
+  const i18n = words ?? own;
   const fields = describeFieldProblems(error, i18n);
   return (
     <Alert

@@ -1,8 +1,7 @@
-import { Alert, Button } from 'antd';
 import { useMemo } from 'react';
 import { useT } from '../../i18n';
 import type { I18n } from '../../i18n';
-import { describeFieldProblems, describeProblem } from '../common/problem';
+import { ProblemAlert } from '../common/problem';
 import { correctionKey } from './texts';
 
 /**
@@ -30,34 +29,5 @@ export function useCorrectionI18n(): I18n {
 /** A refusal or failure in words, as common/problem's ProblemAlert, with the correction codes. */
 export function CorrectionProblem({ error, onRetry }: { error: unknown; onRetry?: () => void }) {
   const i18n = useCorrectionI18n();
-  const fields = describeFieldProblems(error, i18n);
-  return (
-    <Alert
-      type="error"
-      showIcon
-      role="alert"
-      title={describeProblem(error, i18n)}
-      description={
-        fields.length > 0 ? (
-          <>
-            {i18n.t('problem.fields')}
-            <ul>
-              {fields.map((field) => (
-                <li key={`${field.path}:${field.text}`}>
-                  <code>{field.path}</code> {field.text}
-                </li>
-              ))}
-            </ul>
-          </>
-        ) : undefined
-      }
-      action={
-        onRetry ? (
-          <Button size="small" onClick={onRetry}>
-            {i18n.t('common.retry')}
-          </Button>
-        ) : undefined
-      }
-    />
-  );
+  return <ProblemAlert error={error} {...(onRetry ? { onRetry } : {})} i18n={i18n} />;
 }
