@@ -1,78 +1,19 @@
-import { Form, Modal, Typography } from 'antd';
-import type { FormInstance } from 'antd';
-import { useState } from 'react';
-import type { ReactNode } from 'react';
-import { useT } from '../../i18n';
+import type { ComponentProps } from 'react';
+import { ActionDialog } from '../incidents/ActionDialog';
 import { CorrectionProblem } from '../documents/problem';
 
 /**
- * A dialog holding one action on a change request (approve, reject, consent…). A refusal from
- * the server (four eyes, documents missing) is said in words inside the dialog, which stays open.
+ * A dialog holding one action on a change request (approve, reject, consent…): the incident
+ * page's action dialog, with a refusal from the server (four eyes, documents missing) said in
+ * the correction screens' words inside the dialog, which stays open.
  */
-export function ChangeDialog<Values extends object>(props: {
-  open: boolean;
-  title: string;
-  hint?: ReactNode;
-  confirm: string;
-  danger?: boolean;
-  form: FormInstance<Values>;
-  initialValues?: Partial<Values>;
-  onSubmit: (values: Values) => Promise<void>;
-  onClose: () => void;
-  children?: ReactNode;
-}) {
-  const { t } = useT();
-  const [saving, setSaving] = useState(false);
-  const [error, setError] = useState<unknown>(null);
-
-  const close = () => {
-    setError(null);
-    props.form.resetFields();
-    props.onClose();
-  };
-
-  const submit = async (values: Values) => {
-    setSaving(true);
-    setError(null);
-    try {
-      await props.onSubmit(values);
-      props.form.resetFields();
-    } catch (caught) {
-      setError(caught);
-    } finally {
-      setSaving(false);
-    }
-  };
-
+export function ChangeDialog<Values extends object>(
+  props: Omit<ComponentProps<typeof ActionDialog<Values>>, 'renderProblem'>,
+) {
   return (
-    <Modal
-      title={props.title}
-      open={props.open}
-      okText={props.confirm}
-      okButtonProps={{ danger: props.danger === true }}
-      cancelText={t('common.cancel')}
-      confirmLoading={saving}
-      onOk={() => props.form.submit()}
-      onCancel={close}
-      destroyOnHidden
-      width={560}
-    >
-      {props.hint !== undefined && (
-        <Typography.Paragraph type="secondary">{props.hint}</Typography.Paragraph>
-      )}
-      {error !== null && (
-        <div style={{ marginBottom: 12 }}>
-          <CorrectionProblem error={error} />
-        </div>
-      )}
-      <Form<Values>
-        form={props.form}
-        layout="vertical"
-        initialValues={props.initialValues}
-        onFinish={(values) => void submit(values)}
-      >
-        {props.children}
-      </Form>
-    </Modal>
+    <ActionDialog<Values>
+      {...props}
+      renderProblem={(error) => <CorrectionProblem error={error} />}
+    />
   );
 }

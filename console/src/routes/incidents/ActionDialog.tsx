@@ -19,7 +19,9 @@ export function ActionDialog<Values extends object>(props: {
   initialValues?: Partial<Values>;
   onSubmit: (values: Values) => Promise<void>;
   onClose: () => void;
-  children: ReactNode;
+  children?: ReactNode;
+  /** How a refusal is said: the console's problem alert unless a part has its own words. */
+  renderProblem?: (error: unknown) => ReactNode;
 }) {
   const { t } = useT();
   const [saving, setSaving] = useState(false);
@@ -62,7 +64,7 @@ export function ActionDialog<Values extends object>(props: {
       )}
       {error !== null && (
         <div style={{ marginBottom: 12 }}>
-          <ProblemAlert error={error} />
+          {props.renderProblem ? props.renderProblem(error) : <ProblemAlert error={error} />}
         </div>
       )}
       <Form<Values>
