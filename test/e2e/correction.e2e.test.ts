@@ -151,11 +151,15 @@ async function choose(page: Page, label: string, option: string | RegExp) {
   const select = page.locator('.ant-select').filter({ has: input });
   for (let attempt = 1; ; attempt += 1) {
     await input.click();
-    await page
-      .locator('.ant-select-dropdown:visible .ant-select-item-option')
-      .filter({ hasText: option })
-      .first()
-      .click();
+    // This select's own list (another select's may still be fading out), and a click event
+    // on the option itself: a list still sliding open moves under a pointer click.
+    const listId = await input.getAttribute('aria-controls');
+    const dropdown = listId
+      ? page.locator('.ant-select-dropdown').filter({ has: page.locator(`[id="${listId}"]`) })
+      : page.locator('.ant-select-dropdown:visible');
+    const item = dropdown.locator('.ant-select-item-option').filter({ hasText: option }).first();
+    await item.waitFor();
+    await item.dispatchEvent('click');
     const shown = await select.textContent();
     if (typeof option === 'string' ? shown?.includes(option) : option.test(shown ?? '')) return;
     if (attempt === 3) throw new Error(`${label} shows "${shown ?? ''}", not ${String(option)}`);
