@@ -340,8 +340,12 @@ describe('asking for an account change', () => {
     });
     expect(ownReject.status).toBe(403);
     expect(ownReject.body).toMatchObject({ code: 'four_eyes_violation' });
+    // A rejection says why: none is refused; `note`, as an approval has, is taken as the reason.
+    const silent = await req('POST', `/api/v1/account-changes/${id}/reject`, u.approver1, {});
+    expect(silent.status).toBe(422);
+    expect(silent.body).toMatchObject({ code: 'validation_failed' });
     const rejected = await req('POST', `/api/v1/account-changes/${id}/reject`, u.approver1, {
-      reason: '银行卡照片与申请卡号不符',
+      note: '银行卡照片与申请卡号不符',
     });
     expect(rejected.status).toBe(200);
     expect(rejected.body).toMatchObject({

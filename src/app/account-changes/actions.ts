@@ -278,9 +278,10 @@ export async function rejectChange(
   ctx: AppContext,
   principal: Principal,
   id: string,
-  input: { reason: string },
+  input: { reason?: string; note?: string },
 ) {
-  const reason = reasonOf(input.reason);
+  // `note`, as an approval has, is taken as the reason too.
+  const reason = reasonOf(input.reason ?? input.note ?? '');
   await onRequest(ctx, principal, id, 'account_changes.approve', async (tx, { row }, at) => {
     if (row.status !== 'pending_approval') refuse('invalid_state');
     if (row.requested_by === principal.username) refuse('four_eyes_violation');

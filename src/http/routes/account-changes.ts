@@ -318,9 +318,10 @@ export function accountChangeRoutes(
       {
         schema: {
           tags: ['account-changes'],
-          summary: 'Reject with a reason the merchant sees (approver, admin; not the requester)',
+          summary:
+            'Reject with a reason the merchant sees (approver, admin; not the requester); `note` is taken as the reason when `reason` is not given',
           params: IdParams,
-          body: Type.Object({ reason: Reason }),
+          body: Type.Object({ reason: Type.Optional(Reason), note: Type.Optional(Reason) }),
           response: ok,
         },
       },
