@@ -337,10 +337,18 @@ describe('ingest', () => {
       decision: 'contain',
       alerts: ['terminal_merchant_mismatch'],
     });
+    // The refusal names the fields that differ, never the card number itself.
     expect(r['tx-clean']).toMatchObject({
       outcome: 'rejected',
-      error: { code: 'idempotency_mismatch' },
+      error: {
+        code: 'idempotency_mismatch',
+        message: 'This id was sent before with other content (pan)',
+      },
     });
+    expect(
+      (r['tx-clean'] as { error: { errors: { path: string }[] } }).error.errors.map((e) => e.path),
+    ).toEqual(['pan']);
+    expect(JSON.stringify(r['tx-clean'])).not.toContain('6222020200001234570');
     const count = await t.tdb.db.query<{ n: number }>(
       'SELECT count(*)::int AS n FROM transactions',
     );

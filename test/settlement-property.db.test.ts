@@ -249,8 +249,8 @@ async function writeWorld(merchants: WorldMerchant[], day: string): Promise<void
   );
   await db.query(
     `INSERT INTO transactions (id, merchant_no, terminal_id, type, status, amount_fen, currency,
-       occurred_at, received_at, source, content_hash, decision)
-     SELECT id, m, 'T0000001', ty, st, amt, 'CNY', $6, $6, 'test', 'x', 'ok'
+       occurred_at, received_at, source, decision)
+     SELECT id, m, 'T0000001', ty, st, amt, 'CNY', $6, $6, 'test', 'ok'
        FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::bigint[]) AS t (id, m, ty, st, amt)`,
     [
       txns.map((t) => t.id),

@@ -12,11 +12,11 @@ beforeAll(async () => {
   // A sale on Friday 2026-11-27 and one on Saturday, both for a merchant on D+1.
   await tdb.db.query(
     `INSERT INTO transactions (id, merchant_no, terminal_id, type, status, amount_fen, currency,
-       occurred_at, received_at, source, content_hash, decision)
+       occurred_at, received_at, source, decision)
      VALUES ('sch-1', '520000000000001', 'T0000001', 'purchase', 'approved', 1000, 'CNY',
-             '2026-11-27T04:00:00Z', '2026-11-27T04:00:00Z', 'test', 'x', 'ok'),
+             '2026-11-27T04:00:00Z', '2026-11-27T04:00:00Z', 'test', 'ok'),
             ('sch-2', '520000000000002', 'T0000002', 'purchase', 'approved', 2000, 'CNY',
-             '2026-11-28T04:00:00Z', '2026-11-28T04:00:00Z', 'test', 'x', 'ok')`,
+             '2026-11-28T04:00:00Z', '2026-11-28T04:00:00Z', 'test', 'ok')`,
   );
 });
 
@@ -68,9 +68,9 @@ describe('scheduled settlement', () => {
     // A day of refunds only on Monday 2026-11-30 for a T+1 merchant: its line is carried.
     await tdb.db.query(
       `INSERT INTO transactions (id, merchant_no, terminal_id, type, status, amount_fen, currency,
-         occurred_at, received_at, source, content_hash, decision)
+         occurred_at, received_at, source, decision)
        VALUES ('sch-3', '520000000000003', 'T0000003', 'refund', 'approved', 700, 'CNY',
-               '2026-11-30T04:00:00Z', '2026-11-30T04:00:00Z', 'test', 'x', 'ok')`,
+               '2026-11-30T04:00:00Z', '2026-11-30T04:00:00Z', 'test', 'ok')`,
     );
     // Tuesday 03:00: the T+1 run of Monday, with the carried line, and nothing before it even
     // though the week's earlier dates had no run and money now waits.

@@ -115,8 +115,8 @@ async function alertsOf(q: Queryable, incidentId: string, ids: readonly string[]
 }
 
 async function transactionsOf(q: Queryable, ids: readonly string[]) {
-  const { rows } = await q.query<TransactionRow & { content_hash: string }>(
-    `SELECT ${TRANSACTION_COLUMNS}, content_hash
+  const { rows } = await q.query<TransactionRow>(
+    `SELECT ${TRANSACTION_COLUMNS}
        FROM transactions WHERE id = ANY($1::text[]) ORDER BY occurred_at, id`,
     [ids],
   );
@@ -137,7 +137,6 @@ async function transactionsOf(q: Queryable, ids: readonly string[]) {
     authCode: t.auth_code,
     responseCode: t.response_code,
     source: t.source,
-    contentHash: t.content_hash,
     decision: t.decision,
     alerts: t.alerts,
   }));
