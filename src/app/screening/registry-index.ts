@@ -115,7 +115,7 @@ interface LinkedTerminal extends IndexedTerminal, ScreeningPair {
 interface LinkedMerchant extends IndexedMerchant {
   retired: boolean;
   /** Unrelated merchants settling to the same account, worked out when either changes. */
-  sharers: string[];
+  sharers: readonly string[];
 }
 
 export class RegistryIndex implements RegistryView {
@@ -174,9 +174,10 @@ export class RegistryIndex implements RegistryView {
     return pair === null ? null : entry;
   }
 
-  unrelatedSharers(merchant: IndexedMerchant): string[] {
+  unrelatedSharers(merchant: IndexedMerchant): readonly string[] {
     const entry = merchant as LinkedMerchant;
-    if (this.#merchants.get(merchant.merchantNo) === entry) return [...entry.sharers];
+    // The entry's own list, not a copy: it is replaced, never changed, when either changes.
+    if (this.#merchants.get(merchant.merchantNo) === entry) return entry.sharers;
     return this.#sharersOf(merchant);
   }
 

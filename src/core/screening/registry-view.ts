@@ -61,7 +61,7 @@ export interface RegistryView {
    */
   screeningPair(terminal: IndexedTerminal): ScreeningPair | null;
   /** Other merchants settling to the same account that share no legal person with this one. */
-  unrelatedSharers(merchant: IndexedMerchant): string[];
+  unrelatedSharers(merchant: IndexedMerchant): readonly string[];
 }
 
 /**

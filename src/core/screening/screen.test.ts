@@ -338,6 +338,7 @@ describe('screenQuickly', () => {
   it('answers exactly as every rule would, over many random worlds', () => {
     let fast = 0;
     let flaggedFast = 0;
+    let spikesFast = 0;
     let total = 0;
     for (let seed = 1; seed <= 40; seed += 1) {
       const r = random(seed);
@@ -383,9 +384,12 @@ describe('screenQuickly', () => {
       const view = registry(merchants, terminals);
       for (const m of merchants) m.quiet = merchantIsQuiet(m, view.unrelatedSharers(m).length);
       for (const t of terminals) t.quiet = terminalIsQuiet(t, DEFAULT_POLICY);
+      // Figures fixed per merchant, so that the fast and the full answer read the same ones.
+      const last24h = new Map(merchants.map((m) => [m.merchantNo, Math.floor(r() * 5_000_000)]));
+      const baseline = new Map(merchants.map((m) => [m.merchantNo, Math.floor(r() * 500_000)]));
       const volume: VolumeView = {
-        last24hFen: () => Math.floor(r() * 5_000_000),
-        baselineDailyFen: () => Math.floor(r() * 500_000),
+        last24hFen: (no) => last24h.get(no) ?? 0,
+        baselineDailyFen: (no) => baseline.get(no) ?? 0,
       };
       for (let n = 0; n < 300; n += 1) {
         const t = pick(terminals);
@@ -395,12 +399,18 @@ describe('screenQuickly', () => {
           merchantNo: r() < 0.9 ? t.merchantNo : pick(merchants).merchantNo,
           type: pick(['purchase', 'purchase', 'refund'] as const),
           merchantNameOnReceipt: r() < 0.5 ? null : pick(names),
+          // Now, or up to 20 days ago: inside and outside the watch after an account change.
+          occurredAtMs: NOW - Math.floor(r() * 20) * DAY,
         });
         total += 1;
-        const quick = screenQuickly(input, { view, policy: DEFAULT_POLICY });
+        const quick = screenQuickly(input, { view, volume, policy: DEFAULT_POLICY });
         if (quick) {
           fast += 1;
           if (quick.hits.length > 0) flaggedFast += 1;
+          if (quick.hits.some((h) => h.rule === 'post_change_spike')) spikesFast += 1;
+          // Without the volume, a transaction inside the watch is left to the full path.
+          const blind = screenQuickly(input, { view, policy: DEFAULT_POLICY });
+          if (blind) expect(blind).toEqual(quick);
           // The fast answer is exactly the full one: the same hits, explanations included.
           const full = screenTransaction(input, { view, volume, policy: DEFAULT_POLICY });
           expect(quick, `seed ${seed} tx ${n}`).toEqual(full);
@@ -410,5 +420,6 @@ describe('screenQuickly', () => {
     // Not vacuous: a good share of the traffic takes the fast path, flagged traffic too.
     expect(fast / total).toBeGreaterThan(0.15);
     expect(flaggedFast).toBeGreaterThan(20);
+    expect(spikesFast).toBeGreaterThan(5);
   });
 });

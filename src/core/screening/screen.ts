@@ -26,15 +26,18 @@ const MINUTE_MS = 60_000;
 
 /**
  * The fast path for nearly all traffic. When the terminal is active and used under its own
- * merchant's number, the receipt name fits and the merchant is not in a post-change watch
- * window, the only rules that can fire read the terminal and the merchant alone, so the answer
- * is the pair's (`screeningPairOf`), worked out once by the index: clean for a quiet pair, the
- * same hits every time for a terminal with old firmware or a merchant whose account is wrong.
- * Returns null when any of that is not so, and the caller runs every rule.
+ * merchant's number and the receipt name fits, the only rules that can fire read the terminal
+ * and the merchant alone, plus the post-change rule, which reads the transaction's time and the
+ * volume. So the answer is the pair's (`screeningPairOf`), worked out once by the index: clean
+ * for a quiet pair, the same hits every time for a terminal with old firmware or a merchant
+ * whose account is wrong; within the watch window after an account change, the post-change
+ * rule is run alone and its hit, if any, joined to the pair's (given the volume; without it
+ * such a transaction is not answered here). Returns null when any of that is not so, and the
+ * caller runs every rule.
  */
 export function screenQuickly(
   tx: ScreenInput,
-  options: { view: RegistryView; policy: ScreeningPolicy },
+  options: { view: RegistryView; policy: ScreeningPolicy; volume?: VolumeView },
 ): ScreenResult | null {
   const terminal = options.view.terminal(tx.terminalId);
   if (terminal === undefined || terminal.merchantNo !== tx.merchantNo) return null;
@@ -44,8 +47,6 @@ export function screenQuickly(
   if (pair === null) return null;
   const result = pair.pairResult;
   if (result !== CLEAN && pair.pairPolicy !== options.policy) return null;
-  const sinceChangeMs = tx.occurredAtMs - pair.pairChangedAtMin * MINUTE_MS;
-  if (!(sinceChangeMs > options.policy.postChangeSpike.windowDays * DAY_MS)) return null;
   const receiptName = tx.merchantNameOnReceipt;
   if (
     receiptName !== null &&
@@ -54,7 +55,47 @@ export function screenQuickly(
   ) {
     return null;
   }
-  return result as ScreenResult;
+  const sinceChangeMs = tx.occurredAtMs - pair.pairChangedAtMin * MINUTE_MS;
+  if (sinceChangeMs > options.policy.postChangeSpike.windowDays * DAY_MS) {
+    return result as ScreenResult;
+  }
+  return options.volume === undefined
+    ? null
+    : withPostChangeRule(tx, terminal, result as ScreenResult, {
+        view: options.view,
+        volume: options.volume,
+        policy: options.policy,
+      });
+}
+
+const POST_CHANGE_ORDER = RULES.indexOf('post_change_spike');
+
+/**
+ * The pair's answer with the post-change rule's hit, if it fires, in its place in RULES'
+ * order, the decision raised to it: exactly what running every rule gives, since no other rule
+ * reads the transaction's time or the volume.
+ */
+function withPostChangeRule(
+  tx: ScreenInput,
+  terminal: IndexedTerminal,
+  pairResult: ScreenResult,
+  options: { view: RegistryView; volume: VolumeView; policy: ScreeningPolicy },
+): ScreenResult {
+  const merchant = options.view.boundMerchant(terminal);
+  const hit = runRule('post_change_spike', {
+    tx,
+    terminal,
+    merchant,
+    view: options.view,
+    volume: options.volume,
+    policy: options.policy,
+  });
+  if (hit === null) return pairResult;
+  const hits = [...pairResult.hits];
+  let at = 0;
+  while (at < hits.length && RULES.indexOf((hits[at] as RuleHit).rule) < POST_CHANGE_ORDER) at += 1;
+  hits.splice(at, 0, hit);
+  return { decision: strongerDecision(pairResult.decision, hit.decision), hits };
 }
 
 const NO_VOLUME: VolumeView = { last24hFen: () => 0, baselineDailyFen: () => 0 };
@@ -119,7 +160,14 @@ export function screenTransaction(
 ): ScreenResult {
   const terminal = options.view.terminal(tx.terminalId);
   const merchant = options.view.merchant(tx.merchantNo);
-  const context = { tx, terminal, merchant, ...options };
+  const context = {
+    tx,
+    terminal,
+    merchant,
+    view: options.view,
+    volume: options.volume,
+    policy: options.policy,
+  };
   const hits: RuleHit[] = [];
   let decision: Decision = 'ok';
   for (const rule of RULES) {
