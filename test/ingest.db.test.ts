@@ -346,7 +346,9 @@ describe('ingest', () => {
       },
     });
     expect(
-      (r['tx-clean'] as unknown as { error: { errors: { path: string }[] } }).error.errors.map((e) => e.path),
+      (r['tx-clean'] as unknown as { error: { errors: { path: string }[] } }).error.errors.map(
+        (e) => e.path,
+      ),
     ).toEqual(['pan']);
     expect(JSON.stringify(r['tx-clean'])).not.toContain('6222020200001234570');
     const count = await t.tdb.db.query<{ n: number }>(
