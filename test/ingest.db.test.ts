@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ADMIN_TOKEN, bearer, startTestApp, type TestApp } from './support/app.js';
 import { enterpriseRecord, IDS, microRecord } from './support/fixtures.js';
 import { verifyAuditTrail } from '../src/app/audit.js';
+import { TEST_DATABASE_URL } from './support/database.js';
 
 let t: TestApp;
 const admin = bearer(ADMIN_TOKEN);
@@ -372,6 +373,47 @@ describe('ingest', () => {
     });
     expect(await openIncidents(M.clean)).toHaveLength(1);
   });
+
+  // PostgreSQL only: on PGlite every transaction waits for the one before it anyway.
+  it.runIf(TEST_DATABASE_URL)(
+    'takes a batch that only repeats a contained fault without waiting for the audit chain',
+    async () => {
+      let release = () => {};
+      const released = new Promise<void>((resolve) => (release = resolve));
+      let taken = () => {};
+      const lockTaken = new Promise<void>((resolve) => (taken = resolve));
+      // A person's change (or a job) holding the chain.
+      const holder = t.tdb.db.transaction(async (tx) => {
+        await tx.query('SELECT 1 FROM audit_head WHERE id = 1 FOR UPDATE');
+        taken();
+        await released;
+      });
+      await lockTaken;
+      try {
+        // The terminal is suspended, the merchant held, the alerts raised: nothing to write.
+        const repeat = await results([txn('tx-mismatch-5', 'E0000002', M.clean)]);
+        expect(repeat['tx-mismatch-5']).toMatchObject({
+          outcome: 'accepted',
+          decision: 'contain',
+          alerts: ['terminal_merchant_mismatch', 'suspended_terminal_activity'],
+        });
+        // A cause not seen before must be written, so it waits for the chain.
+        let answered = false;
+        const fresh = results([txn('tx-new-cause', 'Q0000009', M.pending)]).then((r) => {
+          answered = true;
+          return r;
+        });
+        await new Promise((resolve) => setTimeout(resolve, 500));
+        expect(answered).toBe(false);
+        release();
+        await holder;
+        expect((await fresh)['tx-new-cause']?.alerts).toContain('unknown_terminal');
+      } finally {
+        release();
+        await holder;
+      }
+    },
+  );
 
   it('follows a registry change made after start', async () => {
     const suspended = await t.app.inject({

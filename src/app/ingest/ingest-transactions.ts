@@ -433,6 +433,85 @@ function withOwner(hit: RuleHit, index: RegistryIndex): RuleHit {
   return bound ? { ...hit, merchantNo: bound } : hit;
 }
 
+/** The alert key: merchant-level rules are raised once per merchant, the others per terminal. */
+function alertKey(rule: string, merchantNo: string, terminalId: string | null): string {
+  return `${rule}|${merchantNo}|${MERCHANT_LEVEL_RULES.has(rule) ? '' : (terminalId ?? '')}`;
+}
+
+/**
+ * Alerts raised recently for the merchants, by key: those seen, and those not yet part of an
+ * incident (one raised at import, say), which join the incident their cause now opens instead
+ * of a copy of them being raised. Alerts a drill made up do not count: a drill must not keep a
+ * real alert from being raised.
+ */
+async function recentAlerts(
+  tx: Queryable,
+  merchantNos: readonly string[],
+  at: Date,
+): Promise<{ seen: Set<string>; unattached: Map<string, string> }> {
+  const { rows } = await tx.query<{
+    id: string;
+    rule: string;
+    merchant_no: string;
+    terminal_id: string | null;
+    incident_id: string | null;
+  }>(
+    `SELECT id, rule, merchant_no, terminal_id, incident_id FROM alerts
+      WHERE merchant_no = ANY($1) AND created_at > $2 AND NOT drill`,
+    [merchantNos, new Date(at.getTime() - ALERT_DEDUP_WINDOW_MS)],
+  );
+  const seen = new Set<string>();
+  const unattached = new Map<string, string>();
+  for (const r of rows) {
+    const key = alertKey(r.rule, r.merchant_no, r.terminal_id);
+    seen.add(key);
+    if (r.incident_id === null) unattached.set(key, r.id);
+  }
+  return { seen, unattached };
+}
+
+/** The merchant's hold, incident and the terminals of its contain hits are all in force. */
+function alreadyContained(index: RegistryIndex, merchantNo: string, hits: readonly RuleHit[]) {
+  const merchant = index.merchant(merchantNo);
+  return (
+    merchant !== undefined &&
+    merchant.settlementHeld &&
+    merchant.openIncidentId !== null &&
+    hits.every((hit) => index.terminal(hit.terminalId)?.status !== 'active')
+  );
+}
+
+/**
+ * Whether the flagged transactions call for any write: an alert not raised recently, or a
+ * merchant to contain (with any recent alert of its cause not yet in an incident). Traffic of a known fault (a terminal with old
+ * firmware, a contained merchant's last sales) is in nearly every batch and, once its alerts are
+ * raised and its merchant contained, writes nothing.
+ */
+function needsWrites(
+  index: RegistryIndex,
+  flagged: readonly Candidate[],
+  recent: { seen: ReadonlySet<string>; unattached: ReadonlyMap<string, string> },
+): boolean {
+  const containHits = new Map<string, RuleHit[]>();
+  for (const c of flagged) {
+    for (const hit of c.hits) {
+      const key = alertKey(hit.rule, hit.merchantNo, hit.terminalId);
+      if (!recent.seen.has(key)) return true;
+      if (hit.decision === 'contain') {
+        // A recent alert outside any incident joins the one its containment opens.
+        if (recent.unattached.has(key)) return true;
+        const hits = containHits.get(hit.merchantNo) ?? [];
+        hits.push(hit);
+        containHits.set(hit.merchantNo, hits);
+      }
+    }
+  }
+  for (const [merchantNo, hits] of containHits) {
+    if (!alreadyContained(index, merchantNo, hits)) return true;
+  }
+  return false;
+}
+
 async function raiseAlertsAndContain(
   ctx: AppContext,
   tx: Queryable,
@@ -444,39 +523,22 @@ async function raiseAlertsAndContain(
   if (flagged.length === 0) return { merchants: [], terminals: [] };
   const index = ctx.index;
   if (!index) throw new Error('no index');
+  const merchantNos = [...new Set(flagged.flatMap((c) => c.hits.map((h) => h.merchantNo)))];
+  // A first look without the lock: a batch with nothing to write does not wait for the audit
+  // chain (which people's changes, jobs and other containing batches hold). What it saw can
+  // only be out of date by alerts raised since, which the look under the lock finds.
+  if (!needsWrites(index, flagged, await recentAlerts(tx, merchantNos, at))) {
+    return { merchants: [], terminals: [] };
+  }
   // Containment locks incidents and terminals and writes audit entries: the audit chain is
   // locked first, as every registry change does, so that batches never wait on each other in
-  // a cycle. Clean batches never get here and never wait.
+  // a cycle, and two batches cannot raise the same alert twice.
   await lockAuditChain(tx);
-
-  // Alerts already raised recently for the same rule, merchant and terminal are not raised again.
-  // Alerts a drill made up do not count: a drill must not keep a real alert from being raised.
-  const merchantNos = [...new Set(flagged.flatMap((c) => c.hits.map((h) => h.merchantNo)))];
-  const { rows: recent } = await tx.query<{
-    id: string;
-    rule: string;
-    merchant_no: string;
-    terminal_id: string | null;
-    incident_id: string | null;
-  }>(
-    `SELECT id, rule, merchant_no, terminal_id, incident_id FROM alerts
-      WHERE merchant_no = ANY($1) AND created_at > $2 AND NOT drill`,
-    [merchantNos, new Date(at.getTime() - ALERT_DEDUP_WINDOW_MS)],
-  );
-  const keyOf = (rule: string, merchantNo: string, terminalId: string | null) =>
-    `${rule}|${merchantNo}|${MERCHANT_LEVEL_RULES.has(rule) ? '' : (terminalId ?? '')}`;
-  // A recent alert not yet part of an incident (one raised at import, say) joins the incident
-  // its cause now opens, instead of a copy of it being raised.
-  const unattached = new Map<string, string>();
-  for (const r of recent) {
-    if (r.incident_id === null) unattached.set(keyOf(r.rule, r.merchant_no, r.terminal_id), r.id);
-  }
-  const seen = new Set(recent.map((r) => keyOf(r.rule, r.merchant_no, r.terminal_id)));
-
+  const { seen, unattached } = await recentAlerts(tx, merchantNos, at);
   const byMerchant = new Map<string, { contain: AlertRef[]; review: AlertRef[] }>();
   for (const c of flagged) {
     for (const hit of c.hits) {
-      const key = keyOf(hit.rule, hit.merchantNo, hit.terminalId);
+      const key = alertKey(hit.rule, hit.merchantNo, hit.terminalId);
       // A contained terminal or merchant is contained again if it slipped back (a person
       // resumed the terminal without fixing the cause), so contain hits are never skipped.
       if (seen.has(key) && hit.decision !== 'contain') continue;
@@ -509,12 +571,12 @@ async function raiseAlertsAndContain(
   const changedTerminals = new Set<string>();
   for (const [merchantNo, group] of [...byMerchant].sort(([a], [b]) => (a < b ? -1 : 1))) {
     const merchant = index.merchant(merchantNo);
-    const terminalsAlreadyOut = group.contain.every(
-      (a) => index.terminal(a.hit.terminalId)?.status !== 'active',
+    const contained = alreadyContained(
+      index,
+      merchantNo,
+      group.contain.map((a) => a.hit),
     );
-    const alreadyContained =
-      merchant?.settlementHeld && merchant.openIncidentId && terminalsAlreadyOut;
-    if (group.contain.length > 0 && !alreadyContained) {
+    if (group.contain.length > 0 && !contained) {
       const outcome = await contain(ctx, tx, {
         merchantNo,
         merchantKnown: merchant !== undefined,
