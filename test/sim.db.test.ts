@@ -1,8 +1,9 @@
 /**
- * The simulator end to end against a real server listening on a port: a world with every kind
- * of injectable fault goes in through the HTTP API, each fault must be detected by its rule
- * with no alarm elsewhere, and what the API then shows (terminals, authorize-check, incidents)
- * is checked here on its own, not only through the simulator's report.
+ * The simulator end to end against a real server listening on a port: a world with a fault of
+ * every rule goes in through the HTTP API (two settlement accounts changed through it on the
+ * way), each fault must be detected by its rule with no alarm elsewhere, and what the API then
+ * shows (terminals, authorize-check, incidents, alerts, accounts) is checked here on its own,
+ * not only through the simulator's report.
  */
 import fs from 'node:fs';
 import os from 'node:os';
@@ -42,8 +43,11 @@ async function transactionCount(): Promise<number> {
   return rows[0]?.n ?? -1;
 }
 
+// Where the server keeps the papers uploaded for the account changes.
+const evidenceDir = fs.mkdtempSync(path.join(os.tmpdir(), 'settleguard-sim-docs-'));
+
 beforeAll(async () => {
-  t = await startTestApp();
+  t = await startTestApp({ evidenceDir });
   // A clock that moves (a millisecond a reading) from the test's instant: a sale sent after a
   // settlement run must arrive after that run's cutoff, as it does in life.
   const base = t.ctx.now().getTime();
@@ -64,6 +68,7 @@ beforeAll(async () => {
 });
 afterAll(async () => {
   await t.close();
+  fs.rmSync(evidenceDir, { recursive: true, force: true });
 });
 
 describe('simulate', () => {
@@ -76,16 +81,76 @@ describe('simulate', () => {
       duplicate: 0,
       rejected: 0,
     });
-    expect(report.ingest.batches).toBe(Math.ceil(world.transactions.length / 1000));
+    // The traffic before the account changes, then the traffic after them.
+    const after = world.transactions.filter(
+      (tx) => Date.parse(tx.occurredAt) >= world.postChangeFromMs,
+    ).length;
+    expect(report.ingest.batches).toBe(
+      Math.ceil((world.transactions.length - after) / 1000) + Math.ceil(after / 1000),
+    );
+    expect(report.accountChanges).toEqual({
+      planned: 2,
+      completed: 2,
+      alreadyCompleted: 0,
+      testTransactions: 2,
+    });
+  });
+
+  it('changes the two accounts through the API, and the spike after one is raised for review', async () => {
+    for (const change of world.accountChanges) {
+      const list = await get<{
+        items: {
+          status: string;
+          completedAt: string | null;
+          approvals: { by: string }[];
+          requestedBy: string;
+          verification: { method: string; status: string } | null;
+        }[];
+      }>(`/api/v1/merchants/${change.merchantNo}/account-changes`);
+      expect(list.items).toHaveLength(1);
+      const [item] = list.items;
+      expect(item).toMatchObject({
+        status: 'completed',
+        verification: { method: 'test_transaction', status: 'matched' },
+      });
+      expect(item?.approvals.every((a) => a.by !== item.requestedBy)).toBe(true);
+      expect(Date.parse(item?.completedAt ?? '')).toBeLessThan(world.postChangeFromMs);
+      const merchant = await get<{
+        settlementAccount: { accountNumberMasked: string; status: string };
+      }>(`/api/v1/merchants/${change.merchantNo}`);
+      expect(merchant.settlementAccount.status).toBe('active');
+      expect(merchant.settlementAccount.accountNumberMasked.slice(-4)).toBe(
+        change.account.accountNumber.slice(-4),
+      );
+      // The spike's alert (one for the merchant: the rule concerns it as a whole) names a
+      // purchase of the burst; the control has none.
+      const alerts = await get<{ items: { transactionId: string | null }[] }>(
+        `/api/v1/alerts?merchantNo=${change.merchantNo}&rule=post_change_spike`,
+      );
+      const planted = world.faults.find(
+        (f) => f.kind === 'post_change_spike' && f.merchantNo === change.merchantNo,
+      );
+      expect(planted !== undefined).toBe(change.spike);
+      expect(alerts.items.length > 0).toBe(change.spike);
+      for (const alert of alerts.items) {
+        expect(planted?.transactionIds).toContain(alert.transactionId);
+      }
+    }
+    expect(report.rules.post_change_spike).toMatchObject({
+      injectable: true,
+      injected: 1,
+      detected: 1,
+      missed: 0,
+      falseAlarms: 0,
+      containedMedianMs: null,
+    });
   });
 
   it('detects every injectable fault with its own rule and raises nothing elsewhere', () => {
+    expect(report.notInjectable).toEqual([]);
     for (const rule of RULES) {
       const r = report.rules[rule];
-      if (rule === 'post_change_spike') {
-        expect(r).toMatchObject({ injectable: false, injected: 0, falseAlarms: 0 });
-        continue;
-      }
+      expect(r.injectable, rule).toBe(true);
       expect(r.injected, rule).toBeGreaterThan(0);
       expect({ rule, detected: r.detected, missed: r.missed, falseAlarms: r.falseAlarms }).toEqual({
         rule,
@@ -118,12 +183,15 @@ describe('simulate', () => {
       'unknown_terminal',
       'receipt_name_mismatch',
       'firmware_outdated',
+      'post_change_spike',
     ] as const) {
       expect(report.rules[rule].containedMedianMs, rule).toBeNull();
     }
     const text = formatReport(report);
     expect(text).toContain('terminal_merchant_mismatch');
-    expect(text).toMatch(/post_change_spike\s+n\/a/);
+    expect(text).toMatch(/post_change_spike\s+1\s+1\s+0\s+0\s+0\s+-\s+-/);
+    expect(text).not.toContain('n/a');
+    expect(text).toContain('Account changes 账户变更: 2 of 2 completed through the API');
     expect(text).toContain('Result 结果: PASS');
   });
 
@@ -173,11 +241,19 @@ describe('simulate', () => {
 
   it('stores nothing twice when the same batches are sent again', async () => {
     const before = await transactionCount();
-    // The world's transactions, and the one sale the settlement check sent late.
-    expect(before).toBe(world.transactions.length + 1);
+    // The world's transactions, the two test transactions keyed in to verify the changed
+    // accounts, and the one sale the settlement check sent late.
+    expect(before).toBe(world.transactions.length + 2 + 1);
     const again = await runSimulation({ baseUrl, token: ADMIN_TOKEN, world });
     expect(again.registry).toMatchObject({ imported: 0, alreadyPresent: 60, failed: [] });
     expect(again.suspensions).toMatchObject({ suspended: 0, alreadySuspended: 1 });
+    // The accounts were changed by the first run: nothing is asked or keyed in again.
+    expect(again.accountChanges).toEqual({
+      planned: 2,
+      completed: 0,
+      alreadyCompleted: 2,
+      testTransactions: 0,
+    });
     expect(again.ingest).toMatchObject({
       accepted: 0,
       duplicate: world.transactions.length,

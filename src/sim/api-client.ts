@@ -105,6 +105,30 @@ export interface MerchantView {
   settlementAccount: null | { status: string };
 }
 
+export interface AccountChangeView {
+  id: string;
+  merchantNo: string;
+  status: string;
+  requiredDocuments: string[];
+  documentsNeeded: string[];
+  approvalsNeeded: number;
+  approvals: { by: string }[];
+  verification: null | {
+    method: string;
+    status: string;
+    terminalId: string | null;
+    amountToKeyFen: number | null;
+  };
+  completedAt: string | null;
+}
+
+export interface UserView {
+  id: string;
+  username: string;
+  role: string;
+  token: string;
+}
+
 type FetchLike = typeof fetch;
 
 export class ApiClient {
@@ -123,6 +147,11 @@ export class ApiClient {
     return (text === '' ? null : JSON.parse(text)) as T;
   }
 
+  /** The same server, as another user. */
+  as(token: string): ApiClient {
+    return new ApiClient({ baseUrl: this.#baseUrl, token, fetch: this.#fetch });
+  }
+
   /** The answer's status and text; a problem answer throws `ApiError`. */
   async #send(
     method: 'GET' | 'POST',
@@ -130,14 +159,16 @@ export class ApiClient {
     body?: unknown,
   ): Promise<{ status: number; text: string }> {
     let response: Response;
+    const form = body instanceof FormData;
     try {
       response = await this.#fetch(`${this.#baseUrl}${path}`, {
         method,
         headers: {
           authorization: `Bearer ${this.#token}`,
-          ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+          // A form sets its own multipart content type, with its boundary.
+          ...(body === undefined || form ? {} : { 'content-type': 'application/json' }),
         },
-        ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+        ...(body === undefined ? {} : { body: form ? body : JSON.stringify(body) }),
         signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS),
       });
     } catch (error) {
@@ -247,5 +278,81 @@ export class ApiClient {
 
   ledgerVerify(): Promise<LedgerVerifyView> {
     return this.#call('GET', '/api/v1/ledger/verify');
+  }
+
+  createUser(username: string, role: string): Promise<UserView> {
+    return this.#call('POST', '/api/v1/users', { username, role });
+  }
+
+  /** A document of the merchant's, uploaded as a file (multipart). */
+  uploadDocument(
+    merchantNo: string,
+    input: { type: string; bytes: Uint8Array; fileName: string; contentType: string },
+  ): Promise<{ id: string; status: string }> {
+    const form = new FormData();
+    form.append('type', input.type);
+    form.append('file', new Blob([input.bytes], { type: input.contentType }), input.fileName);
+    return this.#call(
+      'POST',
+      `/api/v1/merchants/${encodeURIComponent(merchantNo)}/documents`,
+      form,
+    );
+  }
+
+  reviewDocument(
+    id: string,
+    input: { result: 'accepted' | 'rejected'; note?: string },
+  ): Promise<{ id: string; status: string }> {
+    return this.#call('POST', `/api/v1/documents/${encodeURIComponent(id)}/review`, input);
+  }
+
+  requestAccountChange(
+    merchantNo: string,
+    input: {
+      accountNumber: string;
+      accountName: string;
+      accountType: string;
+      bankCode?: string;
+      reason: string;
+      consent?: { channel: string; reference?: string };
+    },
+  ): Promise<AccountChangeView> {
+    return this.#call(
+      'POST',
+      `/api/v1/merchants/${encodeURIComponent(merchantNo)}/account-changes`,
+      input,
+    );
+  }
+
+  merchantAccountChanges(merchantNo: string): Promise<AccountChangeView[]> {
+    return this.#list(`/api/v1/merchants/${encodeURIComponent(merchantNo)}/account-changes`, {});
+  }
+
+  /** An account change; reading it also matches an awaited test transaction. */
+  accountChange(id: string): Promise<AccountChangeView> {
+    return this.#call('GET', `/api/v1/account-changes/${encodeURIComponent(id)}`);
+  }
+
+  attachDocuments(id: string, documentIds: readonly string[]): Promise<AccountChangeView> {
+    return this.#call('POST', `/api/v1/account-changes/${encodeURIComponent(id)}/documents`, {
+      documentIds,
+    });
+  }
+
+  approveAccountChange(id: string, note: string): Promise<AccountChangeView> {
+    return this.#call('POST', `/api/v1/account-changes/${encodeURIComponent(id)}/approve`, {
+      note,
+    });
+  }
+
+  startVerification(
+    id: string,
+    input: { method: 'test_transaction' | 'micro_deposit'; terminalId?: string },
+  ): Promise<AccountChangeView> {
+    return this.#call(
+      'POST',
+      `/api/v1/account-changes/${encodeURIComponent(id)}/verification`,
+      input,
+    );
   }
 }

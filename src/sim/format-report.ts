@@ -37,6 +37,7 @@ export function formatReport(report: SimulationReport): string {
   const lines: string[] = [
     `SettleGuard simulation 模拟 — world ${w.tag} (seed ${String(w.seed)}, ${String(w.merchants)} merchants, ${String(w.terminals)} terminals, ${String(w.days)} day(s) to ${w.today})`,
     `Registry: ${String(report.registry.imported)} imported, ${String(report.registry.alreadyPresent)} already present, ${String(report.registry.failed.length)} refused; ${String(report.suspensions.suspended + report.suspensions.alreadySuspended)} of ${String(report.suspensions.requested)} terminal(s) suspended through the API.`,
+    `Account changes 账户变更: ${String(report.accountChanges.completed + report.accountChanges.alreadyCompleted)} of ${String(report.accountChanges.planned)} completed through the API (${String(report.accountChanges.alreadyCompleted)} by an earlier run), ${String(report.accountChanges.testTransactions)} test transaction(s) keyed in to verify.`,
     `Transactions: ${String(i.sent)} sent in ${String(i.batches)} batch(es) of at most ${String(i.batchSize)}: ${String(i.accepted)} accepted, ${String(i.duplicate)} duplicate, ${String(i.rejected)} rejected; ${(i.elapsedMs / 1000).toFixed(1)} s, ${String(i.transactionsPerSecond)} a second; batch round-trip median ${ms(i.batchMedianMs)} ms, max ${ms(i.batchMaxMs)} ms.`,
     '',
   ];

@@ -20,6 +20,7 @@ import {
   type Score,
 } from './score.js';
 import type { World } from './world.js';
+import { makeAccountChanges, type AccountChangesReport } from './account-changes.js';
 import { checkSettlement, type SettlementCheckReport } from './settlement-check.js';
 
 /** The API takes at most 1,000 transactions a call. */
@@ -28,7 +29,7 @@ export const SIM_BATCH_SIZE_MAX = 1000;
 const IMPORT_CHUNK = 500;
 
 export interface SimulationProgress {
-  phase: 'import' | 'suspend' | 'transactions' | 'checks' | 'settlement';
+  phase: 'import' | 'suspend' | 'transactions' | 'account-changes' | 'checks' | 'settlement';
   done: number;
   total: number;
 }
@@ -62,6 +63,8 @@ export interface SimulationReport {
     failed: { merchantNo: string; code: string; message: string }[];
   };
   suspensions: { requested: number; suspended: number; alreadySuspended: number };
+  /** Settlement accounts changed through the API between the traffic before and after. */
+  accountChanges: AccountChangesReport;
   ingest: {
     batches: number;
     batchSize: number;
@@ -160,15 +163,22 @@ async function suspendTerminals(
   return report;
 }
 
+interface Pushed {
+  results: Map<string, IngestResultView>;
+  batches: BatchTiming[];
+  elapsedMs: number;
+}
+
+/** Sends `transactions` in batches, adding the answers and timings to `pushed`. */
 async function pushTransactions(
   api: ApiClient,
-  world: World,
+  transactions: readonly World['transactions'][number][],
   batchSize: number,
+  pushed: Pushed,
   progress: (done: number, total: number) => void,
-): Promise<{ results: Map<string, IngestResultView>; batches: BatchTiming[]; elapsedMs: number }> {
-  const results = new Map<string, IngestResultView>();
-  const batches: BatchTiming[] = [];
-  const parts = chunks(world.transactions, batchSize);
+): Promise<void> {
+  const { results, batches } = pushed;
+  const parts = chunks(transactions, batchSize);
   const started = performance.now();
   for (const [n, part] of parts.entries()) {
     const sentAtMs = performance.now();
@@ -182,7 +192,7 @@ async function pushTransactions(
     }
     progress(n + 1, parts.length);
   }
-  return { results, batches, elapsedMs: performance.now() - started };
+  pushed.elapsedMs += performance.now() - started;
 }
 
 /** Alerts listed per rule must each be explained by a label; every fault must have its alert. */
@@ -307,10 +317,33 @@ export async function runSimulation(options: RunSimulationOptions): Promise<Simu
 
   const registry = await importRegistry(api, world, progress('import'));
   const suspensions = await suspendTerminals(api, world, progress('suspend'));
-  const pushed = await pushTransactions(api, world, batchSize, progress('transactions'));
+  // The traffic before the account changes, the changes, then the traffic after them.
+  const problems: string[] = [];
+  const pushed: Pushed = { results: new Map(), batches: [], elapsedMs: 0 };
+  const isAfter = (tx: World['transactions'][number]) =>
+    Date.parse(tx.occurredAt) >= world.postChangeFromMs;
+  await pushTransactions(
+    api,
+    world.transactions.filter((tx) => !isAfter(tx)),
+    batchSize,
+    pushed,
+    progress('transactions'),
+  );
+  const accountChanges = await makeAccountChanges(
+    api,
+    world,
+    problems,
+    progress('account-changes'),
+  );
+  await pushTransactions(
+    api,
+    world.transactions.filter(isAfter),
+    batchSize,
+    pushed,
+    progress('transactions'),
+  );
   const score = scoreRun({ world, results: pushed.results, batches: pushed.batches });
 
-  const problems: string[] = [];
   const checkProgress = progress('checks');
   checkProgress(0, 3);
   const alertsListed = await checkAlerts(api, world, score, problems);
@@ -339,6 +372,7 @@ export async function runSimulation(options: RunSimulationOptions): Promise<Simu
     },
     registry,
     suspensions,
+    accountChanges,
     ingest: {
       batches: pushed.batches.length,
       batchSize,

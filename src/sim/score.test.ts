@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { ImportRecord } from '../core/registry.js';
+import { RULES } from '../core/screening/policy.js';
 import type { TransactionInput } from '../core/transaction.js';
 import type { IngestResultView } from './api-client.js';
 import { alertKey, scoreRun } from './score.js';
@@ -35,6 +36,7 @@ const M1 = '898000000000001';
 const M2 = '898000000000002';
 const M3 = '898000000000003';
 const M4 = '898000000000004';
+const M5 = '898000000000005';
 
 const world: World = {
   tag: 'test',
@@ -44,6 +46,7 @@ const world: World = {
     record(M2, 'T0000002'),
     record(M3, 'T0000003'),
     record(M4, 'T0000004'),
+    record(M5, 'T0000005'),
   ],
   suspensions: [],
   transactions: [
@@ -52,6 +55,8 @@ const world: World = {
     tx('b', 'T0000001', M2),
     tx('d', 'T0000004', M4),
     tx('e', 'T0000004', M4),
+    tx('f', 'T0000005', M5),
+    tx('g', 'T0000005', M5),
   ],
   faults: [
     {
@@ -72,8 +77,19 @@ const world: World = {
       relatedMerchantNos: [],
       alsoFires: [],
     },
+    {
+      kind: 'post_change_spike',
+      merchantNo: M5,
+      terminalId: 'T0000005',
+      transactionIds: ['f', 'g'],
+      note: 'burst after the account change',
+      relatedMerchantNos: [],
+      alsoFires: [],
+    },
   ],
-  notInjectable: [{ kind: 'post_change_spike', reason: 'no account change' }],
+  accountChanges: [],
+  postChangeFromMs: 3_600_000,
+  notInjectable: [],
 };
 
 const answers: Record<string, IngestResultView> = {
@@ -87,6 +103,8 @@ const answers: Record<string, IngestResultView> = {
   },
   d: { id: 'd', outcome: 'accepted', decision: 'review', alerts: ['firmware_outdated'] },
   e: { id: 'e', outcome: 'duplicate', decision: 'ok', alerts: [] },
+  f: { id: 'f', outcome: 'accepted', decision: 'review', alerts: ['post_change_spike'] },
+  g: { id: 'g', outcome: 'accepted', decision: 'review', alerts: ['post_change_spike'] },
 };
 
 const score = scoreRun({
@@ -95,6 +113,7 @@ const score = scoreRun({
   batches: [
     { sentAtMs: 100, answeredAtMs: 150, transactionIds: ['a', 'c'] },
     { sentAtMs: 200, answeredAtMs: 230, transactionIds: ['b', 'd', 'e'] },
+    { sentAtMs: 300, answeredAtMs: 320, transactionIds: ['f', 'g'] },
   ],
 });
 
@@ -103,6 +122,7 @@ describe('scoreRun', () => {
     expect(score.faults.map((f) => [f.kind, f.screened, f.flagged, f.detected])).toEqual([
       ['terminal_merchant_mismatch', 2, 2, true],
       ['firmware_outdated', 2, 1, false],
+      ['post_change_spike', 2, 2, true],
     ]);
     expect(score.rules.terminal_merchant_mismatch).toMatchObject({
       injected: 1,
@@ -110,7 +130,21 @@ describe('scoreRun', () => {
       missed: 0,
     });
     expect(score.rules.firmware_outdated).toMatchObject({ injected: 1, detected: 0, missed: 1 });
-    expect(score.rules.post_change_spike.injectable).toBe(false);
+    expect(RULES.every((rule) => score.rules[rule].injectable)).toBe(true);
+  });
+
+  it('scores a review-only rule like the others, with no time to containment', () => {
+    expect(score.rules.post_change_spike).toMatchObject({
+      injectable: true,
+      injected: 1,
+      detected: 1,
+      missed: 0,
+      falseAlarms: 0,
+      containedMedianMs: null,
+      containedMaxMs: null,
+    });
+    expect(score.faults[2]).toMatchObject({ contained: false, containedMs: null });
+    expect(score.contained.has(M5)).toBe(false);
   });
 
   it('times containment from sending the first offending batch to the contain answer', () => {
@@ -133,6 +167,6 @@ describe('scoreRun', () => {
     expect(score.cleanMerchants).toEqual(new Set([M3]));
     expect([...score.cleanMerchantsWithAlerts]).toEqual([M3]);
     expect(score.expectedAlertKeys.has(alertKey('suspended_terminal_activity', M2))).toBe(true);
-    expect(score.outcomes).toEqual({ accepted: 4, duplicate: 1, rejected: 0, unanswered: 0 });
+    expect(score.outcomes).toEqual({ accepted: 6, duplicate: 1, rejected: 0, unanswered: 0 });
   });
 });

@@ -4,11 +4,11 @@
  * line the world says it should: clean merchants `ready` (or `carried` when refunds ate the
  * day) for their approved purchases less refunds, reversals and voids, less the fee rounded
  * half-up to the fen, all recomputed here from the world's own transactions; merchants with a
- * faulty account or under containment `held` with exactly the reasons that apply. Then the
- * bank answers the first run (every ready line paid but two: one returned at once, one paid
- * and returned later), the same answers are sent again and must change nothing, the returned
- * merchants must have their account marked, an open incident and their next line held, and
- * the ledger must verify balanced throughout.
+ * faulty account, under containment or whose account the run changed `held` with exactly the
+ * reasons that apply. Then the bank answers the first run (every ready line paid but two: one
+ * returned at once, one paid and returned later), the same answers are sent again and must
+ * change nothing, the returned merchants must have their account marked, an open incident and
+ * their next line held, and the ledger must verify balanced throughout.
  */
 import type { ApiClient, ResultsView, SettlementLineView } from './api-client.js';
 import type { Score } from './score.js';
@@ -99,6 +99,10 @@ function expectedReasons(world: World, score: Score): Map<string, Set<string>> {
   for (const merchantNo of score.contained.keys()) {
     add(merchantNo, 'settlement_hold', 'open_incident');
   }
+  // The run changed these merchants' accounts just before their dates are settled: the new
+  // account is in its cooling-off period (24 hours by default) and is the one the lines are
+  // made for, so no `account_changed`.
+  for (const change of world.accountChanges) add(change.merchantNo, 'account_cooling_off');
   return reasons;
 }
 

@@ -57,9 +57,8 @@ describe('buildWorld', () => {
   });
 
   it('plants every injectable kind of fault, each on merchants of its own', () => {
-    const injectable = RULES.filter((r) => !world.notInjectable.some((n) => n.kind === r));
-    expect(world.notInjectable.map((n) => n.kind)).toEqual(['post_change_spike']);
-    expect(new Set(world.faults.map((f) => f.kind))).toEqual(new Set(injectable));
+    expect(world.notInjectable).toEqual([]);
+    expect(new Set(world.faults.map((f) => f.kind))).toEqual(new Set(RULES));
     const kindsOf = new Map<string, Set<string>>();
     for (const f of world.faults) {
       expect(f.transactionIds.length, f.note).toBeGreaterThan(0);
@@ -126,14 +125,83 @@ describe('buildWorld', () => {
           expect(minimum && terminal && isBelow(terminal.firmwareVersion, minimum)).toBe(true);
           break;
         }
-        case 'post_change_spike':
-          throw new Error('not injectable');
+        case 'post_change_spike': {
+          // The burst lies after the change the run makes, each purchase alone above the
+          // highest threshold the merchant's history can give the rule.
+          const { factor, minimumFen } = DEFAULT_POLICY.postChangeSpike;
+          const history = world.transactions
+            .filter(
+              (t) => t.merchantNo === f.merchantNo && Date.parse(t.occurredAt) < TODAY.getTime(),
+            )
+            .filter((t) => t.type === 'purchase' && (t.status ?? 'approved') === 'approved')
+            .reduce((sum, t) => sum + t.amountFen, 0);
+          const threshold = Math.max(Math.ceil((history + 999) / 30) * factor, minimumFen);
+          expect(txs.length).toBeGreaterThanOrEqual(3);
+          for (const t of txs) {
+            expect(Date.parse(t?.occurredAt ?? '')).toBeGreaterThanOrEqual(world.postChangeFromMs);
+            expect(t).toMatchObject({ type: 'purchase', status: 'approved' });
+            expect(t?.amountFen).toBeGreaterThan(threshold);
+          }
+          expect(world.accountChanges.find((c) => c.merchantNo === f.merchantNo)?.spike).toBe(true);
+          break;
+        }
       }
     }
   });
 
+  it('changes two accounts: the spike’s, and a control whose takings after it stay ordinary', () => {
+    expect(world.postChangeFromMs).toBe(TODAY.getTime() + 3_600_000);
+    expect(world.accountChanges.map((c) => c.spike).sort()).toEqual([false, true]);
+    const faulty = new Set(world.faults.flatMap((f) => [f.merchantNo, ...f.relatedMerchantNos]));
+    const accounts = new Set(
+      world.registry.flatMap((r) =>
+        r.settlementAccount ? [r.settlementAccount.accountNumber] : [],
+      ),
+    );
+    for (const change of world.accountChanges) {
+      const record = records.get(change.merchantNo);
+      const old = record?.settlementAccount;
+      expect(old?.status ?? 'active').toBe('active');
+      // The same holder and type, a number of its own that no one else settles to.
+      expect(change.account).toMatchObject({
+        accountName: old?.accountName,
+        accountType: old?.accountType,
+      });
+      expect(accounts.has(change.account.accountNumber)).toBe(false);
+      if (change.account.accountType === 'personal') {
+        expect(isLuhnValid(change.account.accountNumber)).toBe(true);
+        expect(lookupBin(change.account.accountNumber)?.bankCode).toBe('102');
+      }
+      expect(record?.terminals?.map((t) => t.terminalId)).toContain(change.terminalId);
+      expect(faulty.has(change.merchantNo)).toBe(change.spike);
+      const after = world.transactions.filter(
+        (t) =>
+          t.merchantNo === change.merchantNo && Date.parse(t.occurredAt) >= world.postChangeFromMs,
+      );
+      expect(after.length).toBeGreaterThan(0);
+      if (!change.spike) {
+        // With the test transaction, under the rule's floor over any 24 hours from the change.
+        const lastDay = world.transactions.filter(
+          (t) =>
+            t.merchantNo === change.merchantNo &&
+            Date.parse(t.occurredAt) > TODAY.getTime() - 86_400_000 &&
+            t.type === 'purchase',
+        );
+        const volume = lastDay.reduce((sum, t) => sum + t.amountFen, 999);
+        expect(volume).toBeLessThan(DEFAULT_POLICY.postChangeSpike.minimumFen);
+      }
+    }
+    // Nothing else lies after today.
+    const changed = new Set(world.accountChanges.map((c) => c.merchantNo));
+    for (const t of world.transactions) {
+      if (Date.parse(t.occurredAt) >= TODAY.getTime()) expect(changed.has(t.merchantNo)).toBe(true);
+    }
+  });
+
   it('makes valid, realistic traffic in time order within the last days before today', () => {
-    const { transactions } = world;
+    const transactions = world.transactions.filter(
+      (t) => Date.parse(t.occurredAt) < world.postChangeFromMs,
+    );
     expect(transactions.length).toBeGreaterThan(60 * 2 * 6);
     expect(new Set(transactions.map((t) => t.id)).size).toBe(transactions.length);
     const times = transactions.map((t) => Date.parse(t.occurredAt));

@@ -6,7 +6,9 @@
  * deterministic: the same options give the same world.
  */
 import { buildDemoPortfolioWithFaults } from '../app/demo-portfolio.js';
-import type { ImportRecord } from '../core/registry.js';
+import { TEST_TRANSACTION_FEN } from '../core/account-changes/index.js';
+import { luhnComplete } from '../core/identifiers/index.js';
+import type { AccountType, ImportRecord } from '../core/registry.js';
 import { DEFAULT_POLICY, type Rule } from '../core/screening/policy.js';
 import type { TransactionInput } from '../core/transaction.js';
 import { hash32, Random } from './random.js';
@@ -14,7 +16,10 @@ import {
   byTime,
   DAY_MS,
   generateTraffic,
+  HOUR_MS,
   numberTransactions,
+  syntheticPan,
+  ticketFen,
   type ReceiptName,
   type TrafficDraft,
   type TrafficSpec,
@@ -29,7 +34,10 @@ export interface WorldOptions {
   days: number;
   /** Average purchases per merchant and day: 1 to 500. */
   transactionsPerMerchantPerDay: number;
-  /** The end of the traffic (exclusive); no transaction lies after it. */
+  /**
+   * The end of the traffic (exclusive): no transaction lies after it but those after the
+   * account changes the run makes (`World.postChangeFromMs`).
+   */
   today: Date;
 }
 
@@ -49,6 +57,31 @@ export interface InjectedFault {
   alsoFires: Rule[];
 }
 
+/**
+ * A settlement account change the run makes through the API, as the acquirer's staff would
+ * (request, documents, approvals, a test transaction to verify), after the traffic before
+ * `today` and before the traffic after it.
+ */
+export interface AccountChangePlan {
+  merchantNo: string;
+  /** The merchant's terminal the verifying test transaction is keyed in on. */
+  terminalId: string;
+  /** The new account: the merchant's own, a new number under the holder of the old one. */
+  account: {
+    accountNumber: string;
+    accountName: string;
+    accountType: AccountType;
+    bankCode: string;
+  };
+  reason: string;
+  /**
+   * True for the merchant whose takings jump after the change (its burst is the
+   * `post_change_spike` fault); false for the control, whose ordinary takings after the change
+   * must raise nothing.
+   */
+  spike: boolean;
+}
+
 export interface World {
   /** Eight hex digits naming the world; it is in every transaction id. */
   tag: string;
@@ -56,9 +89,21 @@ export interface World {
   registry: ImportRecord[];
   /** Terminals to suspend through the API after the import and before any transaction. */
   suspensions: { terminalId: string; reason: string }[];
-  /** Sorted by `occurredAt`. */
+  /**
+   * Sorted by `occurredAt`. Everything lies before `today` but the traffic after the account
+   * changes, which lies from `postChangeFromMs` on (see `accountChanges`).
+   */
   transactions: TransactionInput[];
   faults: InjectedFault[];
+  /** Account changes to make after the traffic before `today` and before the rest. */
+  accountChanges: AccountChangePlan[];
+  /**
+   * Where the traffic after the account changes starts: an hour after `today`. A change
+   * completes at the server's clock, which is past `today` by then, and the rule only watches
+   * what occurs after it; the ingest takes times up to 24 hours ahead of its clock. The run
+   * must complete the changes before this instant.
+   */
+  postChangeFromMs: number;
   /** Rules no fault could be planted for, and why. */
   notInjectable: { kind: Rule; reason: string }[];
 }
@@ -73,13 +118,22 @@ const FAULT_PURCHASES_MIN = 3;
 const OUTDATED_MODEL = 'PAX A920';
 const OUTDATED_FIRMWARE = 'V1.8.0';
 
-export const NOT_INJECTABLE: World['notInjectable'] = [
-  {
-    kind: 'post_change_spike',
-    reason:
-      'needs a settlement account changed after import; the API has no account change yet, and an import cannot replace an account',
-  },
-];
+/** Every rule can be planted. */
+export const NOT_INJECTABLE: World['notInjectable'] = [];
+
+/** The traffic after the account changes starts this long after `today`... */
+export const POST_CHANGE_DELAY_MS = HOUR_MS;
+/** ...and lies within this span. */
+const POST_CHANGE_SPAN_MS = 2 * HOUR_MS;
+/** Purchases of the burst after the change, each alone above the rule's threshold. */
+const SPIKE_PURCHASES = 5;
+/** Ordinary purchases of the control after its change. */
+const CONTROL_PURCHASES = 3;
+/** The days of takings before the change the ingest averages for the baseline. */
+const BASELINE_DAYS = 30;
+/** The bank of the new accounts: ICBC, its card BIN and its CNAPS code. */
+const NEW_ACCOUNT_BIN = '622202';
+const NEW_ACCOUNT_BANK_CODE = '102100099996';
 
 const STRANGER_SURNAMES = ['欧阳', '司马', '诸葛', '上官', '东方', '慕容', '皇甫', '令狐'];
 const STRANGER_GIVEN = ['子轩', '梓涵', '一鸣', '若曦', '浩宇', '紫萱', '天佑', '雅琪'];
@@ -169,6 +223,9 @@ interface Planner {
   /** Terminals whose ordinary traffic is replaced by planted streams. */
   plantedTerminals: Set<string>;
   suspensions: World['suspensions'];
+  accountChanges: AccountChangePlan[];
+  /** The merchants whose account changes, and the fault of the spike's burst. */
+  postChange: { record: ImportRecord; terminalId: string; fault: InjectedFault | null }[];
   fromMs: number;
   toMs: number;
   perDay: number;
@@ -488,6 +545,86 @@ function plantFirmwareOutdated(p: Planner): void {
   );
 }
 
+/**
+ * The merchant's own new account: a card of the same holder for a personal account, the
+ * company's account for a corporate one; a number of its own, so that no one shares it.
+ */
+function newAccountOf(record: ImportRecord): AccountChangePlan['account'] | null {
+  const old = record.settlementAccount;
+  if (!old) return null;
+  const digits = record.merchant.merchantNo.slice(-11);
+  return {
+    accountNumber:
+      old.accountType === 'personal'
+        ? luhnComplete(`${NEW_ACCOUNT_BIN}${digits}0`)
+        : `3100${record.merchant.merchantNo}`,
+    accountName: old.accountName,
+    accountType: old.accountType,
+    bankCode: NEW_ACCOUNT_BANK_CODE,
+  };
+}
+
+/**
+ * Two merchants change their settlement account through the API during the run: one's
+ * takings then jump (a burst of large purchases after the change: the fault), the other's
+ * stay ordinary (the control, which must raise nothing). The control's terminals are quiet in
+ * the last day before the change, so that its 24-hour volume after it stays below the rule's
+ * floor whatever the traffic's rate; the burst is made once the history is known
+ * (`postChangeTraffic`).
+ */
+function plantPostChangeSpike(p: Planner): void {
+  const fit = (r: ImportRecord) =>
+    r.settlementAccount !== undefined &&
+    r.settlementAccount.status !== 'pending_verification' &&
+    (r.terminals ?? []).length > 0;
+  const spike = take(p, fit);
+  const control = take(p, fit);
+  for (const [record, isSpike] of [
+    [spike, true],
+    [control, false],
+  ] as const) {
+    const account = newAccountOf(record);
+    const terminalId = record.terminals?.[0]?.terminalId;
+    if (!account || terminalId === undefined) throw new RangeError('No account to change');
+    p.accountChanges.push({
+      merchantNo: record.merchant.merchantNo,
+      terminalId,
+      account,
+      reason: isSpike
+        ? '模拟：商户申请更换结算卡 (simulator: the merchant asks for another settlement card)'
+        : '模拟：商户更换开户行账户 (simulator: the merchant moves its account; control)',
+      spike: isSpike,
+    });
+    const made = isSpike
+      ? fault(p, {
+          kind: 'post_change_spike',
+          merchantNo: record.merchant.merchantNo,
+          terminalId,
+          note: `after its settlement account is changed through the API, ${record.merchant.merchantNo} takes ${String(SPIKE_PURCHASES)} purchases each above the rule's threshold within two hours`,
+        })
+      : null;
+    p.postChange.push({ record, terminalId, fault: made });
+  }
+  // The control's terminals: ordinary traffic, ending a day before the change.
+  const terminals = control.terminals ?? [];
+  for (const [position, terminal] of terminals.entries()) {
+    p.plantedTerminals.add(terminal.terminalId);
+    p.streams.push({
+      spec: {
+        terminalId: terminal.terminalId,
+        merchantNo: control.merchant.merchantNo,
+        mcc: control.merchant.mcc,
+        receipt: { kind: 'registered', name: control.merchant.name },
+        purchasesPerDay: p.perDay / terminals.length,
+        purchasesMin: position === 0 && p.toMs - DAY_MS - HOUR_MS > p.fromMs ? 1 : 0,
+        fromMs: p.fromMs,
+        toMs: p.toMs - DAY_MS - HOUR_MS,
+      },
+      faults: [],
+    });
+  }
+}
+
 const PLANTERS: readonly ((p: Planner) => void)[] = [
   plantSharedAccount,
   plantTerminalMerchantMismatch,
@@ -498,6 +635,7 @@ const PLANTERS: readonly ((p: Planner) => void)[] = [
   plantAccountNotActive,
   plantAccountNameMismatch,
   plantFirmwareOutdated,
+  plantPostChangeSpike,
 ];
 
 /** The demo portfolio renumbered into the world's namespace, with its own faults labelled. */
@@ -576,6 +714,65 @@ function ordinaryStreams(p: Planner): void {
   }
 }
 
+/**
+ * The traffic after the account changes. The spike's purchases are each above the highest
+ * threshold the rule can set for the merchant (its factor times a baseline of every purchase
+ * of its history, and the verifying test transaction, over the baseline's 30 days; at least
+ * its floor), so that each fires whatever else the server counts in the last 24 hours. The
+ * control's few ordinary purchases stay, with the test transaction, under the floor.
+ */
+function postChangeTraffic(
+  p: Planner,
+  drafts: readonly { draft: TrafficDraft }[],
+  fromMs: number,
+): { draft: TrafficDraft; faults: InjectedFault[] }[] {
+  const { factor, minimumFen } = DEFAULT_POLICY.postChangeSpike;
+  const out: { draft: TrafficDraft; faults: InjectedFault[] }[] = [];
+  for (const { record, terminalId, fault: made } of p.postChange) {
+    const merchantNo = record.merchant.merchantNo;
+    const history = drafts
+      .filter(
+        ({ draft: d }) =>
+          d.merchantNo === merchantNo && d.type === 'purchase' && d.status === 'approved',
+      )
+      .reduce((sum, { draft: d }) => sum + d.amountFen, 0);
+    const baselineMax = Math.ceil((history + TEST_TRANSACTION_FEN.max) / BASELINE_DAYS);
+    const thresholdMax = Math.max(baselineMax * factor, minimumFen);
+    let controlFen = TEST_TRANSACTION_FEN.max;
+    const count = made ? SPIKE_PURCHASES : CONTROL_PURCHASES;
+    for (let i = 0; i < count; i += 1) {
+      let amountFen: number;
+      if (made) {
+        // Whole yuan, from just above the threshold to half as much again.
+        amountFen = (Math.floor(thresholdMax / 100) + 1 + p.rng.int(0, 50) * 20) * 100;
+      } else {
+        amountFen = ticketFen(p.rng, record.merchant.mcc);
+        if (controlFen + amountFen >= minimumFen) continue;
+        controlFen += amountFen;
+      }
+      const slot = POST_CHANGE_SPAN_MS / count;
+      const occurredAtMs =
+        Math.floor((fromMs + i * slot + p.rng.unit() * slot * 0.9) / 1000) * 1000;
+      out.push({
+        draft: {
+          terminalId,
+          merchantNo,
+          type: 'purchase',
+          status: 'approved',
+          amountFen,
+          occurredAtMs,
+          pan: syntheticPan(p.rng),
+          merchantNameOnReceipt: record.merchant.name,
+          authCode: p.rng.digits(6),
+          responseCode: '00',
+        },
+        faults: made ? [made] : [],
+      });
+    }
+  }
+  return out;
+}
+
 /** Sorts the drafts, numbers them, and fills in the faults' transactions. */
 function finish(
   p: Planner,
@@ -624,6 +821,8 @@ export function buildWorld(options: WorldOptions): World {
     streams: [],
     plantedTerminals: new Set(),
     suspensions: [],
+    accountChanges: [],
+    postChange: [],
     fromMs: toMs - options.days * DAY_MS,
     toMs,
     perDay: options.transactionsPerMerchantPerDay,
@@ -642,6 +841,10 @@ export function buildWorld(options: WorldOptions): World {
       order: order++,
     })),
   );
+  const postChangeFromMs = options.today.getTime() + POST_CHANGE_DELAY_MS;
+  for (const after of postChangeTraffic(p, drafts, postChangeFromMs)) {
+    drafts.push({ ...after, order: order++ });
+  }
   const transactions = finish(p, tag, drafts);
   return {
     tag,
@@ -650,6 +853,8 @@ export function buildWorld(options: WorldOptions): World {
     suspensions: p.suspensions,
     transactions,
     faults: p.faults,
+    accountChanges: p.accountChanges,
+    postChangeFromMs,
     notInjectable: NOT_INJECTABLE,
   };
 }
