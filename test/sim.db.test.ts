@@ -65,7 +65,9 @@ beforeAll(async () => {
     today: t.ctx.now(),
   });
   report = await runSimulation({ baseUrl, token: ADMIN_TOKEN, world });
-});
+  // The whole run (import, traffic, two account changes, settlement of every date, bank
+  // returns) takes half a minute on a quiet machine and several on a busy one.
+}, 300_000);
 afterAll(async () => {
   await t.close();
   fs.rmSync(evidenceDir, { recursive: true, force: true });
