@@ -416,7 +416,9 @@ export async function runIngestPostgres(
       measure: `  same, ${trafficLabel(options)}`,
       value: m.rate,
       unit: 'tx/s',
-      target: { op: '>=', value: INGEST_TARGET_PER_S },
+      // Information, not the issue's target (which the clean row measures): what containing
+      // a merchant in nearly every batch costs. bench/README.md says why it is slower.
+      target: null,
       baselineLabel: 'COPY of the same rows',
       baseline: m.copy.rate,
       ratio: m.rate / m.copy.rate,
