@@ -118,6 +118,36 @@ describe('ingest storage', () => {
     ]);
   });
 
+  it('stores a batch of many rows whole, in order, across the pieces its COPY text is sent in', async () => {
+    // 250 rows: COPY's text goes in pieces of 100 lines; odd rows carry text to escape.
+    const batch = Array.from({ length: 250 }, (_, i) =>
+      txn(`st-many-${String(i).padStart(3, '0')}`, {
+        amountFen: 1000 + i,
+        occurredAt: new Date(Date.UTC(2026, 10, 26, 7, 0, 0, i)).toISOString(),
+        ...(i % 2 === 1 ? { merchantNameOnReceipt: `店\t${String(i)}\n尾` } : {}),
+      }),
+    );
+    const results = await ingest(batch);
+    expect(results.filter((r) => r.outcome === 'accepted')).toHaveLength(250);
+    const { rows } = await t.tdb.db.query<{
+      id: string;
+      amount_fen: number;
+      occurred_at: Date;
+      merchant_name_on_receipt: string | null;
+    }>(
+      `SELECT id, amount_fen, occurred_at, merchant_name_on_receipt FROM transactions
+        WHERE id LIKE 'st-many-%' ORDER BY id`,
+    );
+    expect(rows).toEqual(
+      batch.map((tx, i) => ({
+        id: tx.id,
+        amount_fen: 1000 + i,
+        occurred_at: new Date(tx.occurredAt),
+        merchant_name_on_receipt: i % 2 === 1 ? `店\t${String(i)}\n尾` : null,
+      })),
+    );
+  });
+
   it('stores absent fields as null and an empty alert list', async () => {
     const [result] = await ingest([txn('st-bare')]);
     expect(result).toMatchObject({ outcome: 'accepted', decision: 'ok', alerts: [] });
