@@ -13,7 +13,13 @@ import {
   type ScreeningPair,
   type VolumeView,
 } from './registry-view.js';
-import { receiptNameFits, runRule, type RuleHit, type ScreenInput } from './rules.js';
+import {
+  receiptNameFits,
+  runRule,
+  type RuleContext,
+  type RuleHit,
+  type ScreenInput,
+} from './rules.js';
 
 export interface ScreenResult {
   decision: Decision;
@@ -68,6 +74,23 @@ export function screenQuickly(
       });
 }
 
+/** What a rule reads, as a literal of fixed shape (no spread: this runs for every flagged transaction). */
+function ruleContext(
+  tx: ScreenInput,
+  terminal: IndexedTerminal | undefined,
+  merchant: IndexedMerchant | undefined,
+  options: { view: RegistryView; volume: VolumeView; policy: ScreeningPolicy },
+): RuleContext {
+  return {
+    tx,
+    terminal,
+    merchant,
+    view: options.view,
+    volume: options.volume,
+    policy: options.policy,
+  };
+}
+
 const POST_CHANGE_ORDER = RULES.indexOf('post_change_spike');
 
 /**
@@ -82,14 +105,7 @@ function withPostChangeRule(
   options: { view: RegistryView; volume: VolumeView; policy: ScreeningPolicy },
 ): ScreenResult {
   const merchant = options.view.boundMerchant(terminal);
-  const hit = runRule('post_change_spike', {
-    tx,
-    terminal,
-    merchant,
-    view: options.view,
-    volume: options.volume,
-    policy: options.policy,
-  });
+  const hit = runRule('post_change_spike', ruleContext(tx, terminal, merchant, options));
   if (hit === null) return pairResult;
   const hits = [...pairResult.hits];
   let at = 0;
@@ -160,14 +176,7 @@ export function screenTransaction(
 ): ScreenResult {
   const terminal = options.view.terminal(tx.terminalId);
   const merchant = options.view.merchant(tx.merchantNo);
-  const context = {
-    tx,
-    terminal,
-    merchant,
-    view: options.view,
-    volume: options.volume,
-    policy: options.policy,
-  };
+  const context = ruleContext(tx, terminal, merchant, options);
   const hits: RuleHit[] = [];
   let decision: Decision = 'ok';
   for (const rule of RULES) {
