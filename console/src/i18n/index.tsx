@@ -8,6 +8,7 @@ import type { LocalizedText } from '../api/types';
 import { en } from './en';
 import { zhCN } from './zh-CN';
 import type { MessageKey, Messages } from './zh-CN';
+import { useReducedMotion } from './reduced-motion';
 
 export const LANGUAGES = ['zh-CN', 'en'] as const;
 export type Language = (typeof LANGUAGES)[number];
@@ -127,6 +128,8 @@ export function I18nProvider({ children }: { children: ReactNode }) {
     document.title = `${messages['app.name']} ${messages['app.nameLatin']}`;
   }, [language]);
 
+  const reducedMotion = useReducedMotion();
+
   const value = useMemo<I18n>(() => {
     const messages = MESSAGES[language];
     return {
@@ -144,8 +147,13 @@ export function I18nProvider({ children }: { children: ReactNode }) {
 
   return (
     <I18nContext value={value}>
-      {/* No space inserted into two-character Chinese buttons: "登录" stays "登录". */}
-      <ConfigProvider locale={ANTD_LOCALES[language]} button={{ autoInsertSpace: false }}>
+      {/* No space inserted into two-character Chinese buttons: "登录" stays "登录". No motion
+          for a person whose system asks for less of it. */}
+      <ConfigProvider
+        locale={ANTD_LOCALES[language]}
+        button={{ autoInsertSpace: false }}
+        theme={{ token: { motion: !reducedMotion } }}
+      >
         {children}
       </ConfigProvider>
     </I18nContext>
