@@ -23,12 +23,12 @@ export interface Queryable {
   /** Runs a script of several statements without parameters (migrations). */
   exec(sql: string): Promise<void>;
   /**
-   * `COPY … FROM STDIN` (`sql` names the table and columns, text format) of `data`; returns the
-   * rows copied. Bulk ingest uses it: PostgreSQL parses and stores COPY rows at about half the
-   * cost of the same rows as parameters (see docs/adr/0010). Optional: wrappers may leave it
-   * out, and callers then insert with parameters.
+   * `COPY … FROM STDIN` (`sql` names the table and columns, text format) of `data`, sent piece
+   * after piece; returns the rows copied. Bulk ingest uses it: PostgreSQL parses and stores
+   * COPY rows at about half the cost of the same rows as parameters (see docs/adr/0010).
+   * Optional: wrappers may leave it out, and callers then insert with parameters.
    */
-  copyFrom?(sql: string, data: string | readonly string[]): Promise<number>;
+  copyFrom?(sql: string, data: readonly string[]): Promise<number>;
 }
 
 export interface Database extends Queryable {
@@ -73,7 +73,7 @@ export function openPostgres(options: {
     async exec(sql: string) {
       await pool.query(sql);
     },
-    async copyFrom(sql: string, data: string | readonly string[]) {
+    async copyFrom(sql: string, data: readonly string[]) {
       const client = await pool.connect();
       try {
         return await copyWithClient(client, sql, data);
@@ -93,8 +93,7 @@ export function openPostgres(options: {
           async exec(sql: string) {
             await client.query(sql);
           },
-          copyFrom: (sql: string, data: string | readonly string[]) =>
-            copyWithClient(client, sql, data),
+          copyFrom: (sql: string, data: readonly string[]) => copyWithClient(client, sql, data),
         };
         const value = await work(tx);
         await client.query('COMMIT');
@@ -132,7 +131,7 @@ export function openPostgres(options: {
 async function copyWithClient(
   client: pg.PoolClient,
   sql: string,
-  data: string | readonly string[],
+  data: readonly string[],
 ): Promise<number> {
   const stream = client.query(copyFromStdin(`${sql} FROM STDIN`));
   await new Promise<void>((resolve, reject) => {
@@ -140,11 +139,8 @@ async function copyWithClient(
     stream.on('finish', resolve);
     // Several pieces rather than one string of hundreds of kilobytes: V8 keeps a string that
     // large outside the young generation, and only a full collection frees it.
-    if (typeof data === 'string') stream.end(data, 'utf8');
-    else {
-      for (const piece of data) stream.write(piece, 'utf8');
-      stream.end();
-    }
+    for (const piece of data) stream.write(piece, 'utf8');
+    stream.end();
   });
   return stream.rowCount;
 }
@@ -174,10 +170,10 @@ export async function openPglite(options: { dataDir: string | null }): Promise<D
     async exec(sql: string) {
       await runner.exec(sql);
     },
-    async copyFrom(sql: string, data: string | readonly string[]) {
+    async copyFrom(sql: string, data: readonly string[]) {
       // PGlite reads COPY input from a blob standing in for the file /dev/blob.
       const result = await runner.query(`${sql} FROM '/dev/blob'`, [], {
-        blob: new Blob(typeof data === 'string' ? [data] : [...data]),
+        blob: new Blob([...data]),
       });
       return result.affectedRows ?? 0;
     },
