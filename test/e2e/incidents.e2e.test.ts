@@ -127,20 +127,6 @@ function dialog(page: Page, title: string) {
   return page.getByRole('dialog', { name: title });
 }
 
-/**
- * The dialog with this title once it has finished opening: on a busy machine a click sent
- * while antd's modal still zooms in was lost once, and the dialog stayed open.
- */
-async function openedDialog(page: Page, title: string) {
-  const form = dialog(page, title);
-  const element = await form.elementHandle();
-  await page.waitForFunction(
-    (el: { className: string }) => !el.className.includes('ant-zoom'),
-    element as unknown as { className: string },
-  );
-  return form;
-}
-
 /** The status tag in the incident page's heading row. */
 function headerStatus(page: Page, status: string) {
   return page.locator('h1').locator('..').getByText(status, { exact: true });
@@ -187,7 +173,7 @@ describe.skipIf(skipBrowserTests)('the incident playbook in the console', () => 
   /** Opens a move's dialog from its button, sends it, and waits for the status it leads to. */
   async function move(page: Page, button: string, status: string, note?: string) {
     await toolbarButton(page, button).click();
-    const form = await openedDialog(page, button);
+    const form = dialog(page, button);
     if (note !== undefined) await form.getByLabel(/说明|原因说明/).fill(note);
     await form.getByRole('button', { name: '确认', exact: true }).click();
     await form.waitFor({ state: 'detached' });
@@ -291,7 +277,7 @@ describe.skipIf(skipBrowserTests)('the incident playbook in the console', () => 
       .waitFor();
 
     await toolbarButton(page, '指派').click();
-    const assign = await openedDialog(page, '指派处理人');
+    const assign = dialog(page, '指派处理人');
     await assign.getByRole('button', { name: '指派给我' }).click();
     await assign.getByRole('button', { name: '确认指派' }).click();
     await assign.waitFor({ state: 'detached' });
@@ -348,7 +334,7 @@ describe.skipIf(skipBrowserTests)('the incident playbook in the console', () => 
 
     // Resolving without a root cause: warned in the form, refused by the server in words.
     await toolbarButton(page, '解决事件').click();
-    const resolve = await openedDialog(page, '解决事件');
+    const resolve = dialog(page, '解决事件');
     await resolve.getByText(/尚未记录根因：系统将拒绝解决/).waitFor();
     await resolve.getByLabel('暂停资金处理方案').fill(PLAN);
     await resolve.getByRole('button', { name: '确认', exact: true }).click();
@@ -361,7 +347,7 @@ describe.skipIf(skipBrowserTests)('the incident playbook in the console', () => 
     await headerStatus(page, '调查中').waitFor();
 
     await toolbarButton(page, '记录根因').click();
-    const rootCause = await openedDialog(page, '记录根因');
+    const rootCause = dialog(page, '记录根因');
     await rootCause.getByRole('radio', { name: '操作失误' }).check();
     await rootCause.getByLabel('操作人').fill(OPS_USER);
     await rootCause.getByLabel('详细说明').fill(ROOT_CAUSE);
