@@ -27,7 +27,7 @@ declare module 'fastify' {
 export const TOKEN_CACHE_TTL_MS = 30_000;
 const TOKEN_CACHE_ENTRIES_MAX = 10_000;
 
-class TokenCache {
+export class TokenCache {
   readonly #entries = new Map<string, { principal: Principal; expiresMs: number }>();
 
   get(token: string, nowMs: number): Principal | undefined {
@@ -46,8 +46,11 @@ class TokenCache {
   }
 }
 
-export function registerAuth(app: FastifyInstance, ctx: AppContext): void {
-  const tokens = new TokenCache();
+export function registerAuth(
+  app: FastifyInstance,
+  ctx: AppContext,
+  tokens: TokenCache = new TokenCache(),
+): void {
   app.decorateRequest('principal', null);
   // A callback hook rather than an async one: a token already in the cache (nearly every
   // request of a switch) is resolved without a promise or a turn of the microtask queue.
@@ -87,6 +90,18 @@ function bearerToken(request: FastifyRequest): string | null {
   const match = BEARER.exec(header);
   if (!match?.[1]) throw new DomainError('unauthenticated', 'Malformed Authorization header');
   return match[1];
+}
+
+/**
+ * The principal of an `Authorization` header whose bearer token is in the cache, without I/O;
+ * undefined for anything else, a malformed header included (Fastify's hook refuses that).
+ */
+export function cachedBearerPrincipal(
+  authorization: string,
+  tokens: TokenCache,
+): Principal | undefined {
+  const match = BEARER.exec(authorization);
+  return match?.[1] ? tokens.get(match[1], Date.now()) : undefined;
 }
 
 /** The principal of a bearer token in the cache, without I/O. */

@@ -3,6 +3,7 @@
  * document and the built console with its single-page fallback.
  */
 import fs from 'node:fs';
+import http from 'node:http';
 import path from 'node:path';
 import Fastify, { type FastifyInstance } from 'fastify';
 import cookie from '@fastify/cookie';
@@ -11,7 +12,8 @@ import swagger from '@fastify/swagger';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { AppContext } from '../app/context.js';
 import type { ScreeningPolicy } from '../core/screening/policy.js';
-import { registerAuth } from './auth.js';
+import { cachedBearerPrincipal, registerAuth, TokenCache } from './auth.js';
+import { authorizeFastPath } from './authorize-fast-path.js';
 import { problem, sendProblem, toProblem } from './problem.js';
 import { ProblemSchema } from './schemas.js';
 import { sessionRoutes } from './routes/session.js';
@@ -58,7 +60,29 @@ export interface AppOptions {
 const BODY_BYTES_MAX = 1024 * 1024;
 
 export async function buildApp(ctx: AppContext, options: AppOptions): Promise<FastifyInstance> {
-  const app = Fastify({
+  const tokens = new TokenCache();
+  const app: FastifyInstance = Fastify({
+    // The switch's authorize-check is answered in front of Fastify when it can be
+    // (authorize-fast-path.ts); everything else is Fastify's.
+    serverFactory: (handler, serverOptions) => {
+      const fastPath = authorizeFastPath({
+        index: () => ctx.index,
+        cachedPrincipal: (authorization) => cachedBearerPrincipal(authorization, tokens),
+        inject: (injected) => app.inject(injected),
+      });
+      const server = http.createServer((request, response) => {
+        if (!fastPath(request, response)) handler(request, response);
+      });
+      // What Fastify sets on the servers it makes itself, from its options with their defaults.
+      const number = (value: unknown, otherwise: number) =>
+        typeof value === 'number' ? value : otherwise;
+      server.keepAliveTimeout = number(serverOptions.keepAliveTimeout, 72_000);
+      server.requestTimeout = number(serverOptions.requestTimeout, 0);
+      server.setTimeout(number(serverOptions.connectionTimeout, 0));
+      const perSocket = number(serverOptions.maxRequestsPerSocket, 0);
+      if (perSocket > 0) server.maxRequestsPerSocket = perSocket;
+      return server;
+    },
     logger: {
       level: options.logLevel,
       // Tokens and session cookies never reach the log.
@@ -88,7 +112,7 @@ export async function buildApp(ctx: AppContext, options: AppOptions): Promise<Fa
   });
   app.addSchema(ProblemSchema);
   await app.register(cookie);
-  registerAuth(app, ctx);
+  registerAuth(app, ctx, tokens);
 
   app.setErrorHandler((error, request, reply) => sendProblem(reply, toProblem(error, request)));
 
