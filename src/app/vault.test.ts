@@ -46,6 +46,32 @@ describe('Vault', () => {
     expect(vault.fingerprint('card', '6222020200001234562')).toBe(expected);
   });
 
+  it('fingerprints values of every length as HMAC-SHA256 does, across the short-value path', () => {
+    const fingerprintKey = Buffer.from(
+      crypto.hkdfSync('sha256', key, Buffer.alloc(0), 'settleguard/hmac-fingerprint/v1', 32),
+    );
+    const hmac = (message: string) =>
+      crypto.createHmac('sha256', fingerprintKey).update(message).digest('hex');
+    const values = [
+      '',
+      '6222020200001234562',
+      '张丽',
+      '𠮷'.repeat(40),
+      'x'.repeat(74),
+      'x'.repeat(75),
+      'x'.repeat(76),
+      '建设银行'.repeat(30),
+    ];
+    for (let n = 0; n < 200; n += 1) values.push(crypto.randomBytes(n % 97).toString('base64'));
+    for (const value of values) {
+      // The same value twice: a value's bytes left in the buffer must not change the next.
+      expect(vault.fingerprint('card', value), value).toBe(hmac(`card:${value}`));
+      expect(vault.fingerprint('account_number', value), value).toBe(
+        hmac(`account_number:${value}`),
+      );
+    }
+  });
+
   it('parses master keys as hex or base64 of 32 bytes only', () => {
     expect(parseMasterKey(key.toString('hex')).equals(key)).toBe(true);
     expect(parseMasterKey(key.toString('base64')).equals(key)).toBe(true);

@@ -22,18 +22,34 @@ export type SealPurpose =
   // A webhook endpoint's signing secret: needed in clear to sign each delivery.
   | 'webhook_secret';
 
+/** SHA-256's block: HMAC pads its key to it. */
+const HMAC_BLOCK = 64;
+/** Room for a value in the one-shot HMAC; longer values take `createHmac`. */
+const SHORT_VALUE_BYTES = 240;
+
 export class Vault {
   readonly #encryptionKey: Buffer;
-  /** A key object, not bytes: an HMAC under it skips importing the key every time (ingest
-   * fingerprints every card number). */
+  /** A key object, not bytes: an HMAC under it skips importing the key every time. */
   readonly #fingerprintKey: crypto.KeyObject;
+  /**
+   * HMAC's two padded keys (RFC 2104), for short values: ingest fingerprints every card number,
+   * and two one-shot `crypto.hash` calls cost about a fifth less than a `createHmac` object.
+   * `inner` holds K⊕ipad then the value; `outer` holds K⊕opad then the inner digest.
+   */
+  readonly #inner = Buffer.alloc(HMAC_BLOCK + SHORT_VALUE_BYTES);
+  readonly #outer = Buffer.alloc(HMAC_BLOCK + 32);
 
   constructor(masterKey: Buffer) {
     if (masterKey.length !== 32) throw new Error('The master key must be 32 bytes');
     this.#encryptionKey = derive(masterKey, 'settleguard/aes-256-gcm/v1');
-    this.#fingerprintKey = crypto.createSecretKey(
-      derive(masterKey, 'settleguard/hmac-fingerprint/v1'),
-    );
+    const fingerprintKey = derive(masterKey, 'settleguard/hmac-fingerprint/v1');
+    this.#fingerprintKey = crypto.createSecretKey(fingerprintKey);
+    // A 32-byte key is shorter than the block: it is padded with zeros, never hashed.
+    for (let i = 0; i < HMAC_BLOCK; i += 1) {
+      const k = fingerprintKey[i] ?? 0;
+      this.#inner[i] = k ^ 0x36;
+      this.#outer[i] = k ^ 0x5c;
+    }
   }
 
   seal(purpose: SealPurpose, clear: string): Buffer {
@@ -58,10 +74,16 @@ export class Vault {
 
   /** Keyed fingerprint of a normalised value (hex). Equal values give equal fingerprints. */
   fingerprint(purpose: SealPurpose, normalised: string): string {
-    return crypto
-      .createHmac('sha256', this.#fingerprintKey)
-      .update(`${purpose}:${normalised}`)
-      .digest('hex');
+    const message = `${purpose}:${normalised}`;
+    // Three UTF-8 bytes at most for each UTF-16 unit: a message this short always fits.
+    if (message.length <= SHORT_VALUE_BYTES / 3) {
+      const length = this.#inner.write(message, HMAC_BLOCK, 'utf8');
+      crypto
+        .hash('sha256', this.#inner.subarray(0, HMAC_BLOCK + length), 'buffer')
+        .copy(this.#outer, HMAC_BLOCK);
+      return crypto.hash('sha256', this.#outer, 'hex');
+    }
+    return crypto.createHmac('sha256', this.#fingerprintKey).update(message).digest('hex');
   }
 
   /** A value stored with the data so that starting with another key fails loudly. */
