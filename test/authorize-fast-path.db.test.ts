@@ -6,48 +6,28 @@
  */
 import type { AddressInfo } from 'node:net';
 import { PassThrough } from 'node:stream';
-import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ensureAdminToken } from '../src/app/users/authenticate.js';
-import { createUser } from '../src/app/users/create-user.js';
-import { DEFAULT_POLICY } from '../src/core/screening/policy.js';
-import { buildApp } from '../src/http/build-app.js';
-import { openTestDatabase, testContext, type TestDatabase } from './support/database.js';
+import { ADMIN_TOKEN, startTestApp, type TestApp } from './support/app.js';
 import { enterpriseRecord, IDS } from './support/fixtures.js';
 
-const ADMIN = 'fast-path-admin-token-0123';
 const PATH = '/api/v1/authorize-check';
 const M1 = '600000000000011';
 const M2 = '600000000000012';
 
-let tdb: TestDatabase;
-let app: FastifyInstance;
+let t: TestApp;
 let url: string;
 let switchToken: string;
 let auditorToken: string;
 const logLines: string[] = [];
 
 beforeAll(async () => {
-  tdb = await openTestDatabase();
-  const { ctx } = testContext(tdb.db);
-  await ensureAdminToken(ctx, ADMIN);
   const stream = new PassThrough();
   stream.on('data', (chunk: Buffer) => logLines.push(...chunk.toString('utf8').split('\n')));
-  app = await buildApp(ctx, {
-    logLevel: 'info',
-    logStream: stream,
-    sessionTtlMs: 3600_000,
-    secureCookies: false,
-    loginAttemptsMax: 5,
-    loginWindowMs: 60_000,
-    consoleDir: null,
-    version: 'v1',
-    policy: DEFAULT_POLICY,
-  });
-  const imported = await app.inject({
+  t = await startTestApp({ log: { level: 'info', stream } });
+  const imported = await t.app.inject({
     method: 'POST',
     url: '/api/v1/import',
-    headers: { authorization: `Bearer ${ADMIN}` },
+    headers: { authorization: `Bearer ${ADMIN_TOKEN}` },
     payload: {
       records: [
         enterpriseRecord({ merchantNo: M1, terminalIds: ['F0000001'] }),
@@ -61,16 +41,14 @@ beforeAll(async () => {
     },
   });
   expect(imported.json<{ imported: number }>().imported).toBe(2);
-  switchToken = (await createUser(ctx, null, { username: 'fast-switch', role: 'switch' })).token;
-  auditorToken = (await createUser(ctx, null, { username: 'fast-auditor', role: 'auditor' }))
-    .token;
-  await app.listen({ port: 0, host: '127.0.0.1' });
-  url = `http://127.0.0.1:${String((app.server.address() as AddressInfo).port)}`;
+  switchToken = await t.tokenFor('fast-switch', 'switch');
+  auditorToken = await t.tokenFor('fast-auditor', 'auditor');
+  await t.app.listen({ port: 0, host: '127.0.0.1' });
+  url = `http://127.0.0.1:${String((t.app.server.address() as AddressInfo).port)}`;
 });
 
 afterAll(async () => {
-  await app.close();
-  await tdb.close();
+  await t.close();
 });
 
 interface Answer {
@@ -90,7 +68,7 @@ async function overSocket(body: string, headers: Record<string, string>): Promis
 }
 
 async function throughFastify(body: string, headers: Record<string, string>): Promise<Answer> {
-  const response = await app.inject({ method: 'POST', url: PATH, headers, payload: body });
+  const response = await t.app.inject({ method: 'POST', url: PATH, headers, payload: body });
   return {
     status: response.statusCode,
     type: (response.headers['content-type'] as string | undefined) ?? null,
@@ -100,8 +78,7 @@ async function throughFastify(body: string, headers: Record<string, string>): Pr
 
 /** Fastify's "incoming request" lines for authorize-check so far. */
 function fastifyHandled(): number {
-  return logLines.filter((line) => line.includes('incoming request') && line.includes(PATH))
-    .length;
+  return logLines.filter((line) => line.includes('incoming request') && line.includes(PATH)).length;
 }
 
 const json = (token: string | null, type = 'application/json') => ({

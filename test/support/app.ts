@@ -26,13 +26,19 @@ export interface TestApp {
 }
 
 export async function startTestApp(
-  options: { loginAttemptsMax?: number; evidenceDir?: string } = {},
+  options: {
+    loginAttemptsMax?: number;
+    evidenceDir?: string;
+    /** Where the log goes and from which level; silent when absent. */
+    log?: { level: 'info' | 'debug' | 'trace'; stream: NodeJS.WritableStream };
+  } = {},
 ): Promise<TestApp> {
   const tdb = await openTestDatabase();
   const { ctx, advance } = testContext(tdb.db);
   await ensureAdminToken(ctx, ADMIN_TOKEN);
   const app = await buildApp(ctx, {
-    logLevel: 'silent',
+    logLevel: options.log?.level ?? 'silent',
+    ...(options.log ? { logStream: options.log.stream } : {}),
     sessionTtlMs: 3600_000,
     secureCookies: false,
     loginAttemptsMax: options.loginAttemptsMax ?? 5,
