@@ -28,11 +28,11 @@ export async function loadBundles(
   rows: readonly RequestRow[],
 ): Promise<RequestBundle[]> {
   const ids = rows.map((r) => r.id);
-  const [documents, approvals, verifications] = await Promise.all([
-    attachedDocuments(q, ids),
-    approvalsOf(q, ids),
-    latestVerifications(q, ids),
-  ]);
+  // One after the other: inside a transaction `q` is one connection, and the driver queues
+  // concurrent queries on it only with a deprecation warning (an error from pg 9).
+  const documents = await attachedDocuments(q, ids);
+  const approvals = await approvalsOf(q, ids);
+  const verifications = await latestVerifications(q, ids);
   const previousIds = [
     ...new Set(rows.map((r) => r.previous_account_id).filter((x) => x !== null)),
   ];
