@@ -361,6 +361,16 @@ describe.skipIf(skipBrowserTests)('correcting a settlement account in the consol
     await upload('营业执照', licenseFile, 'yunshan-license.png');
     await upload('开户许可证', permitBlurry, 'permit-blurry.pdf');
     await shot(page, '01-merchant-uploaded');
+
+    // No change is asked for yet: the incident's page says where one is asked for.
+    await page.goto(`${h().baseUrl}/incidents/${incidentId}`);
+    const correction = page
+      .locator('.ant-card')
+      .filter({ has: page.getByRole('heading', { name: '收款账户更正', level: 2 }) });
+    await correction.getByText('此事件下尚未申请变更收款账户。变更在商户页面申请。').waitFor();
+    expect(await correction.getByRole('link', { name: '前往商户页面' }).getAttribute('href')).toBe(
+      `/merchants/${YUNSHAN.merchantNo}`,
+    );
   });
 
   it('lets an approver review documents next to the originals: accept one, send one back', async () => {
@@ -492,6 +502,24 @@ describe.skipIf(skipBrowserTests)('correcting a settlement account in the consol
     await shot(page, '07-four-eyes-refused', { fullPage: false });
     await approve.getByRole('button', { name: '取消' }).click();
     await approvals(page, '已审批 0 / 需 2 人').waitFor();
+
+    // The incident's page shows the change asked for under it, a click from the change's page.
+    await page.goto(`${h().baseUrl}/incidents/${incidentId}`);
+    const correction = page
+      .locator('.ant-card')
+      .filter({ has: page.getByRole('heading', { name: '收款账户更正', level: 2 }) });
+    await correction.getByText('待审批', { exact: true }).waitFor();
+    await correction.getByText(NEW_ACCOUNT.name).waitFor();
+    // The timeline names the step in words, not by its code.
+    await page
+      .locator('[data-kind="account_change_requested"]')
+      .getByText('申请变更账户', { exact: true })
+      .waitFor();
+    await correction.scrollIntoViewIfNeeded();
+    await shot(page, 'incident-correction', { fullPage: false });
+    await correction.getByRole('link', { name: /申请的变更$/ }).click();
+    await page.waitForURL(`**/account-changes/${changeId}`);
+    await page.getByRole('heading', { name: /结算账户变更：/, level: 1 }).waitFor();
   });
 
   it(

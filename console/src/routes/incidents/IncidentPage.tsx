@@ -32,6 +32,7 @@ import { RemediationSections } from '../remediation/RemediationSections';
 import { useCurrentUser } from '../session/session';
 import { terminalPath } from '../terminals/TerminalListPage';
 import { CaseFileSection } from './CaseFileSection';
+import { IncidentCorrection } from './IncidentCorrection';
 import { EvidenceSection } from './EvidenceSection';
 import { IncidentActions } from './IncidentActions';
 import { IncidentTimeline } from './IncidentTimeline';
@@ -147,6 +148,11 @@ function IncidentView({
       <SectionCard title={t('incident.alerts', { count: incident.alerts.length })}>
         <AlertTable alerts={incident.alerts} loading={false} hideMerchant hideIncident />
       </SectionCard>
+      {!drill && (
+        <SectionCard title={t('incident.correction')}>
+          <IncidentCorrection incident={incident} />
+        </SectionCard>
+      )}
       <RemediationSections incident={incident} onChanged={onChanged} />
       <SectionCard title={t('incident.evidence')}>
         <EvidenceSection
