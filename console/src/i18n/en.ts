@@ -652,6 +652,11 @@ export const en: Messages = {
   'incident.closedAt': 'Closed at',
   'incident.findings': 'Root cause and post-mortem',
   'incident.evidence': 'Evidence',
+  'incident.correction': 'Settlement account correction',
+  'incident.correction.none':
+    'No change of settlement account has been asked for under this incident yet. Changes are asked for on the merchant’s page.',
+  'incident.correction.toMerchant': 'Go to the merchant’s page',
+  'incident.correction.change': 'Change asked for on {at}',
   'incident.caseFile': 'Case file (for the bank or payment institution)',
   'incident.heldMoneyPlan': 'Plan for the held money',
   'incident.drillBanner':
@@ -786,6 +791,14 @@ export const en: Messages = {
   'timelineKind.escalated': 'Escalated',
   'timelineKind.evidence_added': 'Evidence added',
   'timelineKind.case_file_sent': 'Case file sent',
+  'timelineKind.account_change_requested': 'Account change asked for',
+  'timelineKind.account_change_approved': 'Change approved',
+  'timelineKind.account_change_rejected': 'Change rejected',
+  'timelineKind.account_change_cancelled': 'Change cancelled',
+  'timelineKind.account_change_verified': 'New account verified',
+  'timelineKind.account_change_verification_failed': 'Verification failed',
+  'timelineKind.account_change_locked': 'Change locked',
+  'timelineKind.account_change_completed': 'Account changed',
   'timelineKind.drill_started': 'Drill started',
 
   // Evidence.

@@ -639,6 +639,10 @@ export const zhCN = {
   'incident.closedAt': '关闭时间',
   'incident.findings': '根因与复盘',
   'incident.evidence': '证据',
+  'incident.correction': '收款账户更正',
+  'incident.correction.none': '此事件下尚未申请变更收款账户。变更在商户页面申请。',
+  'incident.correction.toMerchant': '前往商户页面',
+  'incident.correction.change': '{at} 申请的变更',
   'incident.caseFile': '案件材料（报送银行/支付机构）',
   'incident.heldMoneyPlan': '暂停资金处理方案',
   'incident.drillBanner':
@@ -764,6 +768,14 @@ export const zhCN = {
   'timelineKind.escalated': '升级通知',
   'timelineKind.evidence_added': '新增证据',
   'timelineKind.case_file_sent': '报送案件材料',
+  'timelineKind.account_change_requested': '申请变更账户',
+  'timelineKind.account_change_approved': '变更获批',
+  'timelineKind.account_change_rejected': '变更被驳回',
+  'timelineKind.account_change_cancelled': '变更已撤销',
+  'timelineKind.account_change_verified': '新账户验证通过',
+  'timelineKind.account_change_verification_failed': '新账户验证失败',
+  'timelineKind.account_change_locked': '变更已锁定',
+  'timelineKind.account_change_completed': '账户变更完成',
   'timelineKind.drill_started': '演练开始',
 
   // Evidence.
