@@ -31,9 +31,10 @@ export const AUTHORIZE_CHECK_PATH = '/api/v1/authorize-check';
 
 /** Longer bodies go to Fastify: two fields of at most 16 and 32 characters fit well within. */
 const BODY_BYTES_MAX = 1024;
-const TERMINAL_ID_MAX = 16;
+/** The route's body limits (routes/transactions.ts builds its schema from them). */
+export const TERMINAL_ID_MAX = 16;
+export const MERCHANT_NO_MAX = 32;
 const BACKSLASH = 0x5c;
-const MERCHANT_NO_MAX = 32;
 
 export interface FastPathDeps {
   /** The registry index, or null while there is none (the route then answers 503). */

@@ -9,6 +9,7 @@ import { authorizeCheck } from '../../core/screening/authorize.js';
 import type { ScreeningPolicy } from '../../core/screening/policy.js';
 import { DECISIONS } from '../../core/transaction.js';
 import { principalOf } from '../auth.js';
+import { AUTHORIZE_CHECK_PATH, MERCHANT_NO_MAX, TERMINAL_ID_MAX } from '../authorize-fast-path.js';
 import { Cursor, errorResponses, ListLimit, ProblemSchema, TransactionSchema } from '../schemas.js';
 
 /** 1,000 transactions of a few hundred bytes each fit well inside this. */
@@ -106,15 +107,16 @@ export function transactionRoutes(
     );
 
     app.post(
-      '/api/v1/authorize-check',
+      AUTHORIZE_CHECK_PATH,
       {
         schema: {
           tags: ['transactions'],
           summary:
             'May the switch approve a payment on this terminal for this merchant now? Answered from memory',
           body: Type.Object({
-            terminalId: Type.String({ maxLength: 16 }),
-            merchantNo: Type.String({ maxLength: 32 }),
+            // The fast path in front of Fastify answers within the same limits.
+            terminalId: Type.String({ maxLength: TERMINAL_ID_MAX }),
+            merchantNo: Type.String({ maxLength: MERCHANT_NO_MAX }),
           }),
           response: {
             200: Type.Object({
