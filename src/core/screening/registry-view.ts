@@ -5,7 +5,7 @@
 import type { AccountStatus, MerchantStatus, MerchantType, TerminalStatus } from '../registry.js';
 import type { Decision } from '../transaction.js';
 import type { ScreeningPolicy } from './policy.js';
-import type { RuleHit } from './rules.js';
+import type { RuleHit, ScreenInput } from './rules.js';
 
 export interface IndexedTerminal {
   terminalId: string;
@@ -60,6 +60,14 @@ export interface RegistryView {
    * entry, without touching the merchant's.
    */
   screeningPair(terminal: IndexedTerminal): ScreeningPair | null;
+  /**
+   * The quickest answer, for an index that keeps one: true when every rule would pass the
+   * transaction because it is the plainest kind there is. Its terminal is active and bound to
+   * the transaction's merchant, and the pair is clean under `policy`. Its receipt name is
+   * absent or exactly the merchant's name. It lies outside the watch after an account change.
+   * False means only "not answered here": the caller screens the ordinary way.
+   */
+  plainlyClean?(tx: ScreenInput, policy: ScreeningPolicy): boolean;
   /** Other merchants settling to the same account that share no legal person with this one. */
   unrelatedSharers(merchant: IndexedMerchant): readonly string[];
 }

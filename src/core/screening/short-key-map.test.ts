@@ -53,6 +53,44 @@ describe('ShortKeyMap', () => {
     }
   });
 
+  it("keeps each key's extra ints with it through deletions and growth, zeroed by a set", () => {
+    const random = mulberry32(42);
+    const map = new ShortKeyMap<number>(0, { extraInts: 6 });
+    expect(map.stride).toBe(8);
+    const reference = new Map<string, number>();
+    const extrasOf = (k: string): number[] | null => {
+      const slot = map.slotOf(k);
+      if (slot < 0) return null;
+      const at = slot * map.stride + 2;
+      return [...map.table.subarray(at, at + 6)];
+    };
+    const expected = (v: number) => [v, -v, v * 3, 7, v ^ 0x5a5a, -1];
+    const problems: string[] = [];
+    for (let step = 1; step < 20_000; step += 1) {
+      // Keys from a narrow range, so that probe runs are long and deletions move records.
+      const k = `K${String(Math.floor(random() * 3_000))}`;
+      const r = random();
+      if (r < 0.55) {
+        map.set(k, step);
+        reference.set(k, step);
+        const fresh = extrasOf(k);
+        if (fresh?.some((x) => x !== 0)) problems.push(`set ${k} left extras ${String(fresh)}`);
+        const slot = map.slotOf(k);
+        map.table.set(expected(step), slot * map.stride + 2);
+        if (map.valueAt(slot) !== step) problems.push(`valueAt ${k}`);
+      } else if (r < 0.85) {
+        map.delete(k);
+        reference.delete(k);
+      }
+    }
+    for (const [k, v] of reference) {
+      if (JSON.stringify(extrasOf(k)) !== JSON.stringify(expected(v))) problems.push(`extras ${k}`);
+    }
+    expect(problems.slice(0, 5)).toEqual([]);
+    expect(map.slotOf('K99999')).toBe(-1);
+    expect(map.slotOf('a key too long')).toBe(-1);
+  });
+
   it('tells apart keys that differ only in length or in one character', () => {
     const map = new ShortKeyMap<string>(4);
     for (const k of ['', 'A', 'A0', 'A00', '12345678', '12345679', '123456789', '1234567']) {

@@ -10,6 +10,7 @@
  * other key goes to an ordinary `Map`, so the behaviour is a map's for every string.
  */
 const NOT_PACKABLE = -1;
+const NOT_IN_TABLE = -1;
 const MIN_CAPACITY = 16;
 
 /** Four characters from `from` as one non-negative int32 (8 bits each), or NOT_PACKABLE. */
@@ -38,17 +39,27 @@ function slotOf(high: number, low: number, mask: number): number {
 }
 
 export class ShortKeyMap<V> {
-  /** The packed key of slot i at 2i (high half) and 2i + 1 (low half): one cache line. */
-  #keys: Int32Array;
+  /**
+   * Slot i's record at i * stride: the packed key (high half, low half), then the owner's
+   * `extraInts` (see `slotOf`), zeroed whenever the slot takes a value. A record of 8 ints is
+   * 32 bytes: two to a cache line.
+   */
+  #table: Int32Array;
+  readonly #shift: number;
+  readonly #extra: number;
   #values: (V | undefined)[];
   #mask: number;
   #packed = 0;
   #other = new Map<string, V>();
 
-  constructor(expected = 0) {
+  constructor(expected = 0, options: { extraInts?: number } = {}) {
+    this.#extra = options.extraInts ?? 0;
+    let shift = 1;
+    while (1 << shift < 2 + this.#extra) shift += 1;
+    this.#shift = shift;
     let capacity = MIN_CAPACITY;
     while (capacity < expected * 2) capacity *= 2;
-    this.#keys = new Int32Array(capacity * 2);
+    this.#table = new Int32Array(capacity << shift);
     this.#values = new Array<V | undefined>(capacity).fill(undefined);
     this.#mask = capacity - 1;
   }
@@ -58,20 +69,47 @@ export class ShortKeyMap<V> {
   }
 
   get(key: string): V | undefined {
-    if (key.length > 8) return this.#other.get(key);
+    const slot = this.slotOf(key);
+    return slot === NOT_IN_TABLE ? this.#other.get(key) : this.#values[slot];
+  }
+
+  /**
+   * The slot of a key held in the table, or -1 (absent, or a key that does not pack and so
+   * lives in the ordinary map). The slot's record starts at `slot * stride` in `table`; its
+   * extra ints follow the two of the key. A slot is good until the next `set` or `delete`,
+   * which may move records.
+   */
+  slotOf(key: string): number {
+    if (key.length > 8) return NOT_IN_TABLE;
     const high = half(key, 0);
     const low = half(key, 4);
-    if (high === NOT_PACKABLE || low === NOT_PACKABLE) return this.#other.get(key);
+    if (high === NOT_PACKABLE || low === NOT_PACKABLE) return NOT_IN_TABLE;
     const values = this.#values;
-    const keys = this.#keys;
+    const table = this.#table;
+    const shift = this.#shift;
     const mask = this.#mask;
     let slot = slotOf(high, low, mask);
     for (;;) {
-      const value = values[slot];
-      if (value === undefined) return undefined;
-      if (keys[2 * slot] === high && keys[2 * slot + 1] === low) return value;
+      if (values[slot] === undefined) return NOT_IN_TABLE;
+      const at = slot << shift;
+      if (table[at] === high && table[at + 1] === low) return slot;
       slot = (slot + 1) & mask;
     }
+  }
+
+  /** The value in a slot `slotOf` gave. */
+  valueAt(slot: number): V | undefined {
+    return this.#values[slot];
+  }
+
+  /** The records (replaced when the table grows: read it after `slotOf`, not before). */
+  get table(): Int32Array {
+    return this.#table;
+  }
+
+  /** Ints per record: a power of two. */
+  get stride(): number {
+    return 1 << this.#shift;
   }
 
   has(key: string): boolean {
@@ -88,47 +126,46 @@ export class ShortKeyMap<V> {
     }
     if ((this.#packed + 1) * 2 > this.#values.length) this.#grow();
     const mask = this.#mask;
+    const shift = this.#shift;
     let slot = slotOf(high, low, mask);
     while (this.#values[slot] !== undefined) {
-      if (this.#keys[2 * slot] === high && this.#keys[2 * slot + 1] === low) {
+      const at = slot << shift;
+      if (this.#table[at] === high && this.#table[at + 1] === low) {
         this.#values[slot] = value;
+        this.#table.fill(0, at + 2, at + 2 + this.#extra);
         return this;
       }
       slot = (slot + 1) & mask;
     }
-    this.#keys[2 * slot] = high;
-    this.#keys[2 * slot + 1] = low;
+    const at = slot << shift;
+    this.#table[at] = high;
+    this.#table[at + 1] = low;
+    this.#table.fill(0, at + 2, at + 2 + this.#extra);
     this.#values[slot] = value;
     this.#packed += 1;
     return this;
   }
 
   delete(key: string): boolean {
-    const high = key.length > 8 ? NOT_PACKABLE : half(key, 0);
-    const low = key.length > 8 ? NOT_PACKABLE : half(key, 4);
-    if (high === NOT_PACKABLE || low === NOT_PACKABLE) return this.#other.delete(key);
+    const slot = this.slotOf(key);
+    if (slot === NOT_IN_TABLE) return this.#other.delete(key);
     const mask = this.#mask;
-    let slot = slotOf(high, low, mask);
-    for (;;) {
-      if (this.#values[slot] === undefined) return false;
-      if (this.#keys[2 * slot] === high && this.#keys[2 * slot + 1] === low) break;
-      slot = (slot + 1) & mask;
-    }
+    const shift = this.#shift;
+    const table = this.#table;
+    const width = 2 + this.#extra;
     // Backward-shift deletion: pull later entries of the probe run into the hole, so that no
-    // lookup stops early at it and no tombstones pile up.
+    // lookup stops early at it and no tombstones pile up. A record moves whole, extras too.
     let hole = slot;
     let next = slot;
     for (;;) {
       next = (next + 1) & mask;
       if (this.#values[next] === undefined) break;
-      const nextHigh = this.#keys[2 * next] ?? 0;
-      const nextLow = this.#keys[2 * next + 1] ?? 0;
-      const home = slotOf(nextHigh, nextLow, mask);
+      const from = next << shift;
+      const home = slotOf(table[from] ?? 0, table[from + 1] ?? 0, mask);
       // Move the entry when its home is not cyclically within (hole, next].
       const stays = hole <= next ? home > hole && home <= next : home > hole || home <= next;
       if (!stays) {
-        this.#keys[2 * hole] = nextHigh;
-        this.#keys[2 * hole + 1] = nextLow;
+        table.copyWithin(hole << shift, from, from + width);
         this.#values[hole] = this.#values[next];
         hole = next;
       }
@@ -144,27 +181,22 @@ export class ShortKeyMap<V> {
   }
 
   #grow(): void {
-    const keys = this.#keys;
+    const table = this.#table;
     const values = this.#values;
+    const shift = this.#shift;
+    const width = 2 + this.#extra;
     const capacity = values.length * 2;
-    this.#keys = new Int32Array(capacity * 2);
+    this.#table = new Int32Array(capacity << shift);
     this.#values = new Array<V | undefined>(capacity).fill(undefined);
     this.#mask = capacity - 1;
-    this.#packed = 0;
-    for (let slot = 0; slot < values.length; slot += 1) {
-      const value = values[slot];
+    for (let old = 0; old < values.length; old += 1) {
+      const value = values[old];
       if (value === undefined) continue;
-      this.#insertPacked(keys[2 * slot] ?? 0, keys[2 * slot + 1] ?? 0, value);
+      const from = old << shift;
+      let slot = slotOf(table[from] ?? 0, table[from + 1] ?? 0, this.#mask);
+      while (this.#values[slot] !== undefined) slot = (slot + 1) & this.#mask;
+      this.#table.set(table.subarray(from, from + width), slot << shift);
+      this.#values[slot] = value;
     }
-  }
-
-  #insertPacked(high: number, low: number, value: V): void {
-    const mask = this.#mask;
-    let slot = slotOf(high, low, mask);
-    while (this.#values[slot] !== undefined) slot = (slot + 1) & mask;
-    this.#keys[2 * slot] = high;
-    this.#keys[2 * slot + 1] = low;
-    this.#values[slot] = value;
-    this.#packed += 1;
   }
 }
