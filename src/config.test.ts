@@ -1,3 +1,4 @@
+import os from 'node:os';
 import { describe, expect, it } from 'vitest';
 import { ConfigError, loadConfig } from './config.js';
 
@@ -59,5 +60,26 @@ describe('loadConfig', () => {
     expect(() => loadConfig({ ...base, env: from })).toThrow(/SETTLEGUARD_MAIL_FROM/);
     const link = { SETTLEGUARD_PUBLIC_URL: 'guard.example.com' };
     expect(() => loadConfig({ ...base, env: link })).toThrow(/SETTLEGUARD_PUBLIC_URL/);
+  });
+
+  it('runs one server process unless told, several only on a PostgreSQL server', () => {
+    expect(loadConfig({ ...base, env: {} })).toMatchObject({ workers: 1, workerIndex: 0 });
+    const server = { DATABASE_URL: 'postgres://x/y' };
+    expect(loadConfig({ ...base, env: { ...server, SETTLEGUARD_WORKERS: '2' } }).workers).toBe(2);
+    const auto = loadConfig({ ...base, env: { ...server, SETTLEGUARD_WORKERS: 'auto' } });
+    expect(auto.workers).toBe(Math.min(os.availableParallelism(), 64));
+    expect(
+      loadConfig({ ...base, env: { ...server, SETTLEGUARD_WORKER_INDEX: '1' } }).workerIndex,
+    ).toBe(1);
+    // The embedded database belongs to one process: more are refused, saying why.
+    expect(() => loadConfig({ ...base, env: { SETTLEGUARD_WORKERS: '2' } })).toThrow(
+      /SETTLEGUARD_WORKERS=2 needs DATABASE_URL/,
+    );
+    expect(loadConfig({ ...base, env: { SETTLEGUARD_WORKERS: '1' } }).workers).toBe(1);
+    for (const bad of ['0', '65', 'two', '1.5']) {
+      expect(() => loadConfig({ ...base, env: { ...server, SETTLEGUARD_WORKERS: bad } })).toThrow(
+        /SETTLEGUARD_WORKERS must be auto or an integer from 1 to 64/,
+      );
+    }
   });
 });

@@ -3,6 +3,7 @@
  * `process.env`: everything it needs arrives through this object.
  */
 import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { DEFAULT_POLICY, RULES, type ScreeningPolicy } from './core/screening/policy.js';
 import { DECISIONS } from './core/transaction.js';
@@ -74,6 +75,17 @@ export interface Config {
    * completed or in progress in `windowDays` days (SETTLEGUARD_ACCOUNT_CHANGE_WINDOW_DAYS, 30).
    */
   accountChangePolicy: { max: number; windowDays: number };
+  /**
+   * Server processes sharing the port (SETTLEGUARD_WORKERS: a number from 1 to 64, or `auto`
+   * for one per core). More than one needs DATABASE_URL: the embedded database belongs to one
+   * process. See src/cluster.ts.
+   */
+  workers: number;
+  /**
+   * This process's place among them, 0 for the first or only one: set by the cluster's primary
+   * for each process it starts (SETTLEGUARD_WORKER_INDEX), never by hand.
+   */
+  workerIndex: number;
 }
 
 export class ConfigError extends Error {
@@ -118,10 +130,17 @@ export function loadConfig(options: {
   if (adminToken !== null && adminToken.length < 16) {
     throw new ConfigError('SETTLEGUARD_ADMIN_TOKEN must be at least 16 characters long');
   }
+  const databaseUrl = env.DATABASE_URL || null;
+  const workers = workersOf(env.SETTLEGUARD_WORKERS);
+  if (workers > 1 && databaseUrl === null) {
+    throw new ConfigError(
+      `SETTLEGUARD_WORKERS=${String(workers)} needs DATABASE_URL: the embedded database can be opened by one process only`,
+    );
+  }
   return {
     port: integer(env, 'PORT', 3000, 0, 65535),
     host: env.HOST ?? '0.0.0.0',
-    databaseUrl: env.DATABASE_URL || null,
+    databaseUrl,
     dataDir,
     demo: !argv.includes('--no-demo') && flag(env, 'SETTLEGUARD_DEMO', true),
     adminToken,
@@ -153,7 +172,23 @@ export function loadConfig(options: {
       max: integer(env, 'SETTLEGUARD_ACCOUNT_CHANGE_MAX', 2, 1, 100),
       windowDays: integer(env, 'SETTLEGUARD_ACCOUNT_CHANGE_WINDOW_DAYS', 30, 1, 3650),
     },
+    workers,
+    workerIndex: integer(env, 'SETTLEGUARD_WORKER_INDEX', 0, 0, WORKERS_MAX - 1),
   };
+}
+
+const WORKERS_MAX = 64;
+
+function workersOf(raw: string | undefined): number {
+  if (raw === undefined || raw === '') return 1;
+  if (raw === 'auto') return Math.min(os.availableParallelism(), WORKERS_MAX);
+  const value = Number(raw);
+  if (!Number.isInteger(value) || value < 1 || value > WORKERS_MAX) {
+    throw new ConfigError(
+      `SETTLEGUARD_WORKERS must be auto or an integer from 1 to ${String(WORKERS_MAX)}, got "${raw}"`,
+    );
+  }
+  return value;
 }
 
 const MAIL_FROM =
