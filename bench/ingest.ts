@@ -2,10 +2,13 @@
  * Targets 2 and 4: HTTP batch ingest with screening and commit.
  *
  * The real server is started in this process with `boot` (on a fresh schema of the PostgreSQL
- * server, or on embedded PGlite in memory), a registry is written set-based and loaded into
- * the index, and a second process (client.ts) POSTs batches of 1,000 transactions with unique
- * ids, a few requests in flight on keep-alive connections. After a warm-up (whose rows are
- * then truncated) a fixed count is timed from the first request to the last answer.
+ * server, or on embedded PGlite in memory), and a registry is written set-based and loaded into
+ * the index. On PostgreSQL, the server that is measured is then `npm start`'s own entry with
+ * SETTLEGUARD_WORKERS set to the number of cores (src/cluster.ts; ADR 20), on the same schema
+ * and key: as it would be deployed on this machine. The server in this process stays for the
+ * setup and the checks. A second process (client.ts) POSTs batches of 1,000 transactions with
+ * unique ids, a few requests in flight on keep-alive connections. After a warm-up (whose rows
+ * are then truncated) a fixed count is timed from the first request to the last answer.
  *
  * Baselines, same rows into the same table (truncated first, indexes in place):
  * - PostgreSQL: `COPY transactions FROM STDIN` through psql's `\copy` of a CSV that psql
@@ -13,12 +16,13 @@
  * - PGlite (no COPY from a client here): multi-row `INSERT … SELECT FROM
  *   jsonb_populate_recordset(…)`, 10,000 rows a statement, on one connection.
  */
-import { spawn } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type { Running } from '../src/boot.js';
+import { projectPath } from '../src/project-root.js';
 import type { Queryable } from '../src/storage/database.js';
 import {
   createSchema,
@@ -30,7 +34,6 @@ import {
   type ClientHandle,
   type IngestRunResult,
   type ResultRow,
-  withCpu,
 } from './support.js';
 
 export const INGEST_TARGET_PER_S = 30_000;
@@ -50,6 +53,11 @@ export interface IngestOptions {
   faultPool: number;
   /** Plant faults in the registry too (unverified accounts, shared accounts, …). */
   registryFaults: boolean;
+  /**
+   * Server processes on the port (SETTLEGUARD_WORKERS); 1 serves from this process. PostgreSQL
+   * only: the embedded database belongs to one process.
+   */
+  serverProcesses: number;
 }
 
 /** The target's measure: every transaction screened and committed, none faulty. */
@@ -63,6 +71,8 @@ export const INGEST_DEFAULTS: IngestOptions = {
   faultShare: 0,
   faultPool: 25,
   registryFaults: false,
+  // One a core, as `SETTLEGUARD_WORKERS=auto` would start on this machine.
+  serverProcesses: Math.max(1, os.availableParallelism()),
 };
 
 /** A second, smaller run with faults: alerts, incidents and containment in the same commit. */
@@ -77,7 +87,117 @@ export const PGLITE_DEFAULTS: IngestOptions = {
   ...INGEST_DEFAULTS,
   transactions: 30_000,
   warmup: 5_000,
+  serverProcesses: 1,
 };
+
+/** Where the client sends its batches, and the CPU the serving processes have used so far. */
+interface Target {
+  url: string;
+  cpuMs(): number;
+  processes: number;
+}
+
+/** The server in this process (`boot`), as the target. */
+function inProcess(running: Running): Target {
+  return {
+    url: running.url,
+    cpuMs: () => {
+      const cpu = process.cpuUsage();
+      return (cpu.user + cpu.system) / 1000;
+    },
+    processes: 1,
+  };
+}
+
+/** CPU of a process and every process under it, from /proc (clock ticks of 1/100 s). */
+function processTreeCpuMs(root: number): number {
+  const parentOf = new Map<number, number>();
+  const ticksOf = new Map<number, number>();
+  for (const entry of fs.readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const stat = fs.readFileSync(`/proc/${entry}/stat`, 'utf8');
+      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      parentOf.set(Number(entry), Number(fields[1]));
+      // utime, stime, and the same of children that have ended (a restarted process).
+      ticksOf.set(
+        Number(entry),
+        Number(fields[11]) + Number(fields[12]) + Number(fields[13]) + Number(fields[14]),
+      );
+    } catch {
+      // The process ended meanwhile.
+    }
+  }
+  let ticks = 0;
+  for (const [pid, own] of ticksOf) {
+    for (let p: number | undefined = pid; p !== undefined && p > 1; p = parentOf.get(p)) {
+      if (p === root) {
+        ticks += own;
+        break;
+      }
+    }
+  }
+  return ticks * 10;
+}
+
+/**
+ * `npm start`'s entry with SETTLEGUARD_WORKERS=`processes`, on the same data and key as the
+ * server in this process; resolves once it says where it runs.
+ */
+async function startServerProcesses(
+  databaseUrl: string,
+  masterKey: string,
+  processes: number,
+): Promise<Target & { close(): Promise<void> }> {
+  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'sg-bench-server-'));
+  const child: ChildProcess = spawn(
+    process.execPath,
+    [...process.execArgv, projectPath('src', 'main.ts'), '--no-demo'],
+    {
+      cwd: projectPath(),
+      env: {
+        ...process.env,
+        DATABASE_URL: databaseUrl,
+        PORT: '0',
+        HOST: '127.0.0.1',
+        SETTLEGUARD_WORKERS: String(processes),
+        SETTLEGUARD_MASTER_KEY: masterKey,
+        SETTLEGUARD_DATA_DIR: dataDir,
+        SETTLEGUARD_SETTLEMENT_SCHEDULE: 'false',
+        LOG_LEVEL: 'warn',
+      },
+      stdio: ['ignore', 'pipe', 'inherit'],
+    },
+  );
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  const close = async () => {
+    if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
+    const timer = setTimeout(() => child.kill('SIGKILL'), 30_000);
+    await exited;
+    clearTimeout(timer);
+    fs.rmSync(dataDir, { recursive: true, force: true });
+  };
+  try {
+    const url = await new Promise<string>((resolve, reject) => {
+      let out = '';
+      const timer = setTimeout(() => reject(new Error(`the server did not start: ${out}`)), 60_000);
+      child.stdout?.on('data', (chunk: Buffer) => {
+        out += chunk.toString('utf8');
+        const match = /running at (http:\/\/\S+)/.exec(out);
+        if (match?.[1]) {
+          clearTimeout(timer);
+          resolve(match[1]);
+        }
+      });
+      void exited.then(() => reject(new Error(`the server exited: ${out}`)));
+    });
+    const pid = child.pid ?? 0;
+    return { url, cpuMs: () => processTreeCpuMs(pid), processes, close };
+  } catch (error) {
+    await close();
+    throw error;
+  }
+}
 
 const fmt = (n: number) => Math.round(n).toLocaleString('en-US');
 
@@ -128,6 +248,7 @@ async function countRows(q: Queryable): Promise<number> {
 async function httpIngest(
   client: ClientHandle,
   running: Running,
+  target: Target,
   token: string,
   sketch: ReturnType<typeof sketchOf>,
   options: IngestOptions,
@@ -150,7 +271,7 @@ async function httpIngest(
   );
   const warm = await client.call<IngestRunResult>({
     cmd: 'run-ingest',
-    url: running.url,
+    url: target.url,
     token,
     phase: 'warmup',
     concurrency: options.concurrency,
@@ -160,15 +281,15 @@ async function httpIngest(
   if (running.ctx.db.kind === 'postgres') await running.ctx.db.query('CHECKPOINT');
   log(`${label}: timed run of ${fmt(options.transactions)} transactions`);
   const postgresBefore = postgresCpuMs();
-  const { cpuMs: serverCpuMs, value: run } = await withCpu(() =>
-    client.call<IngestRunResult>({
-      cmd: 'run-ingest',
-      url: running.url,
-      token,
-      phase: 'timed',
-      concurrency: options.concurrency,
-    }),
-  );
+  const serverBefore = target.cpuMs();
+  const run = await client.call<IngestRunResult>({
+    cmd: 'run-ingest',
+    url: target.url,
+    token,
+    phase: 'timed',
+    concurrency: options.concurrency,
+  });
+  const serverCpuMs = target.cpuMs() - serverBefore;
   if (run.httpErrors > 0) throw new Error(`ingest failed: ${run.firstError ?? ''}`);
   const stored = await countRows(running.ctx.db);
   if (stored !== (run.outcomes.accepted ?? 0)) {
@@ -278,7 +399,11 @@ function describe(
   return (
     `${fmt(run.transactions)} transactions in ${String(run.batches)} POSTs of ${String(options.batchSize)}, ` +
     `${String(options.concurrency)} in flight, ${fmt(run.elapsedMs)} ms; outcomes: ${outcomes}; ` +
-    `decisions: ${decisions}; server process CPU ${fmt((run.serverCpuMs * 1000) / run.transactions)} µs a transaction ` +
+    `decisions: ${decisions}; ` +
+    (options.serverProcesses > 1
+      ? `${String(options.serverProcesses)} server processes (SETTLEGUARD_WORKERS), their CPU `
+      : 'server process CPU ') +
+    `${fmt((run.serverCpuMs * 1000) / run.transactions)} µs a transaction ` +
     `(${engine === 'pglite' ? 'PGlite included: it runs in this process' : "HTTP, validation, tokenising, screening, driver; PostgreSQL's own work not included"}); request p50 ${fmt(run.requestMs.p50)} ms, p99 ${fmt(run.requestMs.p99)} ms; ` +
     `client process ${fmt((run.clientCpuMs / run.elapsedMs) * 100)}% of a core` +
     (run.resent > 0
@@ -302,9 +427,16 @@ async function measurePostgres(options: IngestOptions, label: string): Promise<P
   const schema = await createSchema('bench_ingest');
   let running: Running | null = null;
   let client: ClientHandle | null = null;
+  let processes: (Target & { close(): Promise<void> }) | null = null;
   try {
     const server = await serverWithRegistry(schema.url, options, 404);
     running = server.running;
+    let target = inProcess(running);
+    if (options.serverProcesses > 1) {
+      processes = await startServerProcesses(schema.url, server.masterKey, options.serverProcesses);
+      target = processes;
+      log(`${label}: ${String(options.serverProcesses)} server processes at ${processes.url}`);
+    }
     const { rows: where } = await running.ctx.db.query<{ s: string }>(
       'SELECT current_schema() AS s',
     );
@@ -316,6 +448,7 @@ async function measurePostgres(options: IngestOptions, label: string): Promise<P
     const run = await httpIngest(
       client,
       running,
+      target,
       server.token,
       sketchOf(server.registry),
       options,
@@ -340,6 +473,7 @@ async function measurePostgres(options: IngestOptions, label: string): Promise<P
     return { options, run, rate, copy: { ...copy, rate: copyRate }, bulkRate, deadlocksDuring };
   } finally {
     await client?.close();
+    await processes?.close();
     await running?.close();
     await schema.drop();
   }
@@ -382,12 +516,16 @@ export async function runIngestPostgres(
   partial: Partial<IngestOptions> = {},
   faulty: Partial<IngestOptions> | null = FAULTY_DEFAULTS,
 ): Promise<ResultRow[]> {
-  const clean = await measurePostgres({ ...INGEST_DEFAULTS, ...partial }, 'ingest (PostgreSQL)');
+  const cleanOptions = { ...INGEST_DEFAULTS, ...partial };
+  const clean = await measurePostgres(cleanOptions, 'ingest (PostgreSQL)');
   const ratio = clean.rate / clean.copy.rate;
   const rows: ResultRow[] = [
     {
       id: '2',
-      measure: 'HTTP batch ingest → PostgreSQL (screen + commit)',
+      measure:
+        cleanOptions.serverProcesses > 1
+          ? `HTTP batch ingest → PostgreSQL (screen + commit), ${String(cleanOptions.serverProcesses)} server processes`
+          : 'HTTP batch ingest → PostgreSQL (screen + commit)',
       value: clean.rate,
       unit: 'tx/s',
       target: { op: '>=', value: INGEST_TARGET_PER_S },
@@ -408,6 +546,24 @@ export async function runIngestPostgres(
       notes: [],
     },
   ];
+  if (cleanOptions.serverProcesses > 1) {
+    // The same with one process, for comparison: what the second process adds.
+    const one = await measurePostgres(
+      { ...cleanOptions, serverProcesses: 1 },
+      'ingest, one server process (PostgreSQL)',
+    );
+    rows.push({
+      id: '2',
+      measure: '  same, one server process',
+      value: one.rate,
+      unit: 'tx/s',
+      target: null,
+      baselineLabel: 'COPY of the same rows',
+      baseline: one.copy.rate,
+      ratio: one.rate / one.copy.rate,
+      notes: postgresNotes(one).slice(0, 1),
+    });
+  }
   if (faulty) {
     const options = { ...INGEST_DEFAULTS, ...partial, ...faulty };
     const m = await measurePostgres(options, 'ingest with faults (PostgreSQL)');
@@ -439,6 +595,7 @@ export async function runIngestPglite(partial: Partial<IngestOptions> = {}): Pro
     const run = await httpIngest(
       client,
       running,
+      inProcess(running),
       server.token,
       sketchOf(server.registry),
       options,

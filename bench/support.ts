@@ -398,6 +398,8 @@ export async function serverWithRegistry(
   });
   // Imported here so that the client process, which shares this module, loads no server code.
   const { boot } = await import('../src/boot.js');
+  // Returned, so that more server processes can be started on the same data (ingest.ts).
+  const masterKey = randomMasterKey();
   const { createUser } = await import('../src/app/users/create-user.js');
   const running = await boot({
     port: 0,
@@ -408,7 +410,7 @@ export async function serverWithRegistry(
     adminToken: randomToken(),
     // A key for this run, so that no key file is read or written; the key file path is never
     // used then, but openStore makes an empty temporary folder for it unless one is named.
-    masterKey: randomMasterKey(),
+    masterKey,
     keyFile: path.join(os.tmpdir(), 'settleguard-bench-unused.key'),
     logLevel: 'warn',
     consoleDir: null,
@@ -425,7 +427,7 @@ export async function serverWithRegistry(
       `server at ${running.url} on ${running.ctx.db.kind}: index of ${index.size.terminals} terminals / ` +
         `${index.size.merchants} merchants (${String(Math.round(seedMs))} ms to seed and load)`,
     );
-    return { running, registry, token: user.token };
+    return { running, registry, token: user.token, masterKey };
   } catch (error) {
     await running.close();
     throw error;
