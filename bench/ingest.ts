@@ -435,6 +435,10 @@ async function measurePostgres(options: IngestOptions, label: string): Promise<P
     if (options.serverProcesses > 1) {
       processes = await startServerProcesses(schema.url, server.masterKey, options.serverProcesses);
       target = processes;
+      // The server in this process only sets up and checks from here on: it neither follows
+      // the registry (a refresh on every containment, on the database's CPU) nor works jobs.
+      await running.jobs.stop();
+      await running.ctx.index?.stop();
       log(`${label}: ${String(options.serverProcesses)} server processes at ${processes.url}`);
     }
     const { rows: where } = await running.ctx.db.query<{ s: string }>(
