@@ -56,7 +56,7 @@ function volumeFor(seed: number): VolumeView {
 
 /**
  * Transactions as the planner makes them, and variants near the card's edges: a merchant
- * number one digit short or with a letter, a receipt name one character off at its start or
+ * number one digit short, ending in the character before '0', or with a letter, a receipt name one character off at its start or
  * its end (past the part the card holds, for long names), one character longer or shorter.
  */
 function transactions(seed: number, count: number, names: Map<string, string>): ScreenInput[] {
@@ -83,7 +83,8 @@ function transactions(seed: number, count: number, names: Map<string, string>): 
     };
     const name = input.merchantNameOnReceipt;
     const roll = random();
-    if (roll < 0.03) input.merchantNo = input.merchantNo.slice(0, 14);
+    if (roll < 0.02) input.merchantNo = input.merchantNo.slice(0, 14);
+    else if (roll < 0.03) input.merchantNo = `${input.merchantNo.slice(0, 14)}/`;
     else if (roll < 0.06)
       input.merchantNo = `${input.merchantNo.slice(0, 10)}A${input.merchantNo.slice(11)}`;
     else if (name !== null && roll < 0.1) input.merchantNameOnReceipt = `${name.slice(0, -1)}店`;

@@ -130,7 +130,7 @@ interface LinkedMerchant extends IndexedMerchant {
 const CARD_INTS = 14;
 const CARD_STAMP = 2; // the index's stamp when the card was filled; 0: never filled
 const CARD_FLAGS = 3; // 0: not plain; else (name length << 1) | 1
-const CARD_MERCHANT_HIGH = 4; // the bound merchant's number, digits 1–7 (`packDigits`)
+const CARD_MERCHANT_HIGH = 4; // the bound merchant's 15-digit number, digits 1–7 (`packDigits`)
 const CARD_MERCHANT_LOW = 5; // digits 8–15
 const CARD_CHANGED_AT_MIN = 6; // ScreeningPair.pairChangedAtMin
 const CARD_NAME_AT = 7; // the merchant's name in the name pool
@@ -161,7 +161,7 @@ function packDigits(value: string, from: number, count: number): number {
 }
 
 /**
- * `packDigits(value, from, 8)` for a string with at least `from + 7` characters, without a
+ * `packDigits(value, from, 8)` for a string with at least `from + 8` characters, without a
  * branch a character: this runs for every screened transaction.
  */
 function packEightDigits(value: string, from: number): number {
@@ -172,9 +172,8 @@ function packEightDigits(value: string, from: number): number {
   const e = value.charCodeAt(from + 4) - 47;
   const f = value.charCodeAt(from + 5) - 47;
   const g = value.charCodeAt(from + 6) - 47;
-  const h = from + 7 < value.length ? value.charCodeAt(from + 7) - 47 : 0;
-  // A nibble outside 1..10 (outside 0..10 for the last, which may be past the end) makes
-  // one of these negative.
+  const h = value.charCodeAt(from + 7) - 47;
+  // A nibble outside 1..10 (a character that is not a digit) makes one of these negative.
   const bad =
     (a - 1) |
     (10 - a) |
@@ -184,7 +183,7 @@ function packEightDigits(value: string, from: number): number {
     (10 - c) |
     (d - 1) |
     (10 - d) |
-    ((e - 1) | (10 - e) | (f - 1) | (10 - f) | (g - 1) | (10 - g) | h | (10 - h));
+    ((e - 1) | (10 - e) | (f - 1) | (10 - f) | (g - 1) | (10 - g) | (h - 1) | (10 - h));
   if (bad < 0) return NOT_DIGITS;
   return (a << 28) | (b << 24) | (c << 20) | (d << 16) | (e << 12) | (f << 8) | (g << 4) | h;
 }
@@ -260,11 +259,10 @@ export class RegistryIndex implements RegistryView {
     if (table[at + CARD_STAMP] !== this.#stamp()) this.#fillCard(slot, at);
     const flags = table[at + CARD_FLAGS] ?? 0;
     if (flags === 0) return false;
-    // The card has a merchant number only for 14 or 15 digits: shorter ones are not plain.
+    // A card holds a merchant number of 15 digits, the only kind the registry takes.
     const merchantNo = tx.merchantNo;
     if (
-      merchantNo.length < 14 ||
-      merchantNo.length > 15 ||
+      merchantNo.length !== 15 ||
       packEightDigits(merchantNo, 7) !== table[at + CARD_MERCHANT_LOW] ||
       packDigits(merchantNo, 0, 7) !== table[at + CARD_MERCHANT_HIGH]
     ) {
@@ -321,8 +319,7 @@ export class RegistryIndex implements RegistryView {
         merchant !== undefined &&
         merchant.nameAt >= 0 &&
         merchant.name === pair.pairName &&
-        entry.merchantNo.length >= 14 &&
-        entry.merchantNo.length <= 15 &&
+        entry.merchantNo.length === 15 &&
         high !== NOT_DIGITS &&
         low !== NOT_DIGITS
       ) {
