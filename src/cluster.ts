@@ -156,5 +156,5 @@ export async function runPrimary(
 
 /** In a server process the primary started: tell it where this process listens. */
 export function announceReady(url: string): void {
-  process.send?.({ type: READY_MESSAGE, url });
+  if (process.connected) process.send?.({ type: READY_MESSAGE, url });
 }

@@ -44,6 +44,10 @@ async function main(): Promise<void> {
   process.on('SIGTERM', () => stop('SIGTERM'));
   if (cluster.isWorker) {
     // The primary prints the line for all of them; without it, this process has no reason to run.
+    if (!process.connected) {
+      stop('primary gone');
+      return;
+    }
     process.on('disconnect', () => stop('primary gone'));
     announceReady(running.url);
   } else {
