@@ -111,28 +111,12 @@ function inProcess(running: Running): Target {
 
 /** CPU of a process and every process under it, from /proc (clock ticks of 1/100 s). */
 function processTreeCpuMs(root: number): number {
-  const parentOf = new Map<number, number>();
-  const ticksOf = new Map<number, number>();
-  for (const entry of fs.readdirSync('/proc')) {
-    if (!/^\d+$/.test(entry)) continue;
-    try {
-      const stat = fs.readFileSync(`/proc/${entry}/stat`, 'utf8');
-      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-      parentOf.set(Number(entry), Number(fields[1]));
-      // utime, stime, and the same of children that have ended (a restarted process).
-      ticksOf.set(
-        Number(entry),
-        Number(fields[11]) + Number(fields[12]) + Number(fields[13]) + Number(fields[14]),
-      );
-    } catch {
-      // The process ended meanwhile.
-    }
-  }
+  const all = processes();
   let ticks = 0;
-  for (const [pid, own] of ticksOf) {
-    for (let p: number | undefined = pid; p !== undefined && p > 1; p = parentOf.get(p)) {
+  for (const [pid, proc] of all) {
+    for (let p: number | undefined = pid; p !== undefined && p > 1; p = all.get(p)?.parent) {
       if (p === root) {
-        ticks += own;
+        ticks += proc.ticks;
         break;
       }
     }
@@ -219,24 +203,43 @@ function postgresCpuMs(): number | null {
   let ticks = 0;
   let found = false;
   try {
-    for (const pid of fs.readdirSync('/proc')) {
-      if (!/^\d+$/.test(pid)) continue;
+    for (const [pid, proc] of processes()) {
       try {
-        if (fs.readFileSync(`/proc/${pid}/comm`, 'utf8').trim() !== 'postgres') continue;
-        const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
-        // After the command in parentheses: state, ppid, … utime (14th field), stime, cutime, cstime.
-        const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-        ticks += Number(fields[11]) + Number(fields[12]) + Number(fields[13]) + Number(fields[14]);
-        found = true;
+        if (fs.readFileSync(`/proc/${String(pid)}/comm`, 'utf8').trim() !== 'postgres') continue;
       } catch {
-        // The process ended meanwhile.
+        continue; // The process ended meanwhile.
       }
+      ticks += proc.ticks;
+      found = true;
     }
   } catch {
     return null;
   }
   // Linux counts in clock ticks of 1/100 s.
   return found ? ticks * 10 : null;
+}
+
+/**
+ * Every process from /proc: its parent and its CPU in clock ticks (utime, stime, and the same
+ * of its children that have ended).
+ */
+function processes(): Map<number, { parent: number; ticks: number }> {
+  const found = new Map<number, { parent: number; ticks: number }>();
+  for (const entry of fs.readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const stat = fs.readFileSync(`/proc/${entry}/stat`, 'utf8');
+      // After the command in parentheses: state, ppid, … utime (14th field), stime, cutime, cstime.
+      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      found.set(Number(entry), {
+        parent: Number(fields[1]),
+        ticks: Number(fields[11]) + Number(fields[12]) + Number(fields[13]) + Number(fields[14]),
+      });
+    } catch {
+      // The process ended meanwhile.
+    }
+  }
+  return found;
 }
 
 async function countRows(q: Queryable): Promise<number> {

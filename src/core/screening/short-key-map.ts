@@ -11,6 +11,8 @@
  */
 const NOT_PACKABLE = -1;
 const NOT_IN_TABLE = -1;
+/** What `#find` answers for a key that does not pack: it lives in the ordinary map. */
+const IN_OTHER = -2;
 const MIN_CAPACITY = 16;
 
 /** Four characters from `from` as one non-negative int32 (8 bits each), or NOT_PACKABLE. */
@@ -69,8 +71,9 @@ export class ShortKeyMap<V> {
   }
 
   get(key: string): V | undefined {
-    const slot = this.slotOf(key);
-    return slot === NOT_IN_TABLE ? this.#other.get(key) : this.#values[slot];
+    const slot = this.#find(key);
+    if (slot >= 0) return this.#values[slot];
+    return slot === IN_OTHER ? this.#other.get(key) : undefined;
   }
 
   /**
@@ -80,10 +83,16 @@ export class ShortKeyMap<V> {
    * which may move records.
    */
   slotOf(key: string): number {
-    if (key.length > 8) return NOT_IN_TABLE;
+    const slot = this.#find(key);
+    return slot >= 0 ? slot : NOT_IN_TABLE;
+  }
+
+  /** The key's slot; NOT_IN_TABLE when it packs but is absent, IN_OTHER when it does not pack. */
+  #find(key: string): number {
+    if (key.length > 8) return IN_OTHER;
     const high = half(key, 0);
     const low = half(key, 4);
-    if (high === NOT_PACKABLE || low === NOT_PACKABLE) return NOT_IN_TABLE;
+    if (high === NOT_PACKABLE || low === NOT_PACKABLE) return IN_OTHER;
     const values = this.#values;
     const table = this.#table;
     const shift = this.#shift;
@@ -147,8 +156,9 @@ export class ShortKeyMap<V> {
   }
 
   delete(key: string): boolean {
-    const slot = this.slotOf(key);
-    if (slot === NOT_IN_TABLE) return this.#other.delete(key);
+    const slot = this.#find(key);
+    if (slot === IN_OTHER) return this.#other.delete(key);
+    if (slot === NOT_IN_TABLE) return false;
     const mask = this.#mask;
     const shift = this.#shift;
     const table = this.#table;
