@@ -19,7 +19,7 @@ import cluster, { type Worker } from 'node:cluster';
 import type { Config } from './config.js';
 
 /** What a server process tells the primary once it listens. */
-export const READY_MESSAGE = 'settleguard:ready';
+const READY_MESSAGE = 'settleguard:ready';
 const RESTART_DELAY_MIN_MS = 1000;
 const RESTART_DELAY_MAX_MS = 30_000;
 /** Deaths further apart than this do not count towards a longer delay. */
@@ -138,16 +138,11 @@ export async function runPrimary(
     const stop = (signal: string) => {
       if (stopping) return;
       io.out.write(`${signal}: stopping ${String(config.workers)} server processes\n`);
-      stopAll().then(
-        (clean) => {
-          process.exitCode = clean ? 0 : 1;
-          resolve();
-        },
-        () => {
-          process.exitCode = 1;
-          resolve();
-        },
-      );
+      // stopAll does not reject: each process's end resolves its promise.
+      void stopAll().then((clean) => {
+        process.exitCode = clean ? 0 : 1;
+        resolve();
+      });
     };
     process.on('SIGINT', () => stop('SIGINT'));
     process.on('SIGTERM', () => stop('SIGTERM'));
